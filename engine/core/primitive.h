@@ -1,0 +1,69 @@
+// Primitives and their rule tables, and the registry that maps names to
+// primitives (the jaxpr parser and plugins find them there).
+#pragma once
+
+#include <functional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "engine/core/params.h"
+#include "engine/core/value.h"
+
+namespace jxr {
+
+struct Jaxpr;
+struct Eqn;
+
+// Shape/dtype rule: output avals from input avals; raises a TypeError naming
+// the primitive, its params and the operand shapes on bad input.
+using AbstractEvalRule =
+    std::function<std::vector<ShapedArray>(std::span<const ShapedArray> in, const Params& params)>;
+// Eager CPU kernel. `out` are the avals the shape rule computed.
+using ImplRule = std::function<std::vector<Array>(std::span<const Array> in, const Params& params,
+                                                  std::span<const ShapedArray> out)>;
+// The params a jaxpr prints, in print order (JAX's pp rules hide some).
+using PrintParamsRule = std::function<std::vector<std::pair<std::string, Param>>(const Params& params)>;
+// Restores params that printing hid, from the equation's in/out avals; used
+// by the parser.
+using ParseParamsRule = std::function<void(Params& params, std::span<const ShapedArray> in,
+                                           std::span<const ShapedArray> out)>;
+
+class Primitive {
+ public:
+  explicit Primitive(std::string name) : name_(std::move(name)) {}
+  const std::string& name() const { return name_; }
+
+  std::string synopsis;  // one line, shown by the debugger on hover
+  AbstractEvalRule abstract_eval;
+  ImplRule impl;
+  PrintParamsRule print_params;  // empty: all params, sorted by name
+  ParseParamsRule parse_params;  // empty: nothing hidden
+  // Sub-jaxprs in params (jit, scan, cond ...): the checker and printer
+  // recurse into Param::Kind::Jaxpr values generically.
+
+  // Params in print order (applies print_params or sorts).
+  std::vector<std::pair<std::string, Param>> printed_params(const Params& params) const;
+  // Runs the shape rule, adding the primitive's name to errors that lack it.
+  std::vector<ShapedArray> eval_shapes(std::span<const ShapedArray> in, const Params& params) const;
+
+ private:
+  std::string name_;
+};
+
+// Creates and registers a primitive; names are unique. Family files call it
+// from their register_* function.
+Primitive& define_primitive(std::string name);
+// nullptr when no primitive has that name.
+const Primitive* find_primitive(std::string_view name);
+// Throws a ValueError naming the primitive when it does not exist.
+const Primitive& get_primitive(std::string_view name);
+// All registered primitives, sorted by name.
+std::vector<const Primitive*> all_primitives();
+
+// Params sorted by name, the default print order.
+std::vector<std::pair<std::string, Param>> sorted_params(const Params& params);
+
+}  // namespace jxr

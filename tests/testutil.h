@@ -1,0 +1,51 @@
+// Helpers shared by the engine test suites.
+#pragma once
+
+#include <QtTest>
+
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "engine/core/array.h"
+#include "engine/core/value.h"
+
+namespace jxr::test {
+
+// An array of `dtype` from doubles (converted as numpy's astype).
+inline Array arr(const std::vector<double>& v, Shape shape, DType dtype = DType::F32) {
+  return Array::from_vector<double>(v, std::move(shape)).astype(dtype);
+}
+inline Array arr(const std::vector<double>& v, DType dtype = DType::F32) {
+  return arr(v, Shape{static_cast<int64_t>(v.size())}, dtype);
+}
+inline Array scalar(double v, DType dtype = DType::F32) { return Array::scalar(v, dtype); }
+
+// Compares shape, dtype and every element (NaN equals NaN; infinities
+// exactly; others within atol + rtol*|want|). Returns "" when equal, else a
+// message naming the first differing element.
+inline std::string compare_arrays(const Array& got, const Array& want, double rtol = 0, double atol = 0) {
+  if (got.shape() != want.shape())
+    return "shape " + shape_str(got.shape()) + " != " + shape_str(want.shape());
+  if (got.dtype() != want.dtype())
+    return "dtype " + std::string(dtype_name(got.dtype())) + " != " + std::string(dtype_name(want.dtype()));
+  for (int64_t i = 0; i < got.size(); ++i) {
+    double g = got.item(i), w = want.item(i);
+    if (std::isnan(w) && std::isnan(g)) continue;
+    if (std::isinf(w) || std::isinf(g)) {
+      if (g == w) continue;
+    } else if (std::fabs(g - w) <= atol + rtol * std::fabs(w)) {
+      continue;
+    }
+    return "element " + std::to_string(i) + ": got " + std::to_string(g) + ", want " + std::to_string(w);
+  }
+  return "";
+}
+
+}  // namespace jxr::test
+
+#define JXR_COMPARE_ARRAYS(got, want, rtol, atol)                                       \
+  do {                                                                                  \
+    std::string jxr_msg_ = ::jxr::test::compare_arrays((got), (want), (rtol), (atol));  \
+    if (!jxr_msg_.empty()) QFAIL(jxr_msg_.c_str());                                     \
+  } while (0)
