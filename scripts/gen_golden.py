@@ -1,0 +1,127 @@
+#!/usr/bin/env python3
+"""Generates the golden jaxpr texts in tests/golden/jaxpr/ with the real JAX.
+
+Each case is (name, function, example arguments). The C++ suites trace the
+same functions written with jaxray's C++ API (tests/engine/tst_jnp_golden.cpp)
+and compare with these files exactly; the parser suite reads every file back
+and prints it again. Run: python3 scripts/gen_golden.py  (needs
+`scripts/install-deps --dev`). The JAX version used is written to
+tests/golden/JAX_VERSION.
+"""
+import os
+import sys
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+from jax import lax
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+OUT = os.path.join(HERE, "..", "tests", "golden", "jaxpr")
+
+f32 = lambda *shape: jnp.ones(shape, jnp.float32)
+i32 = lambda *shape: jnp.ones(shape, jnp.int32)
+CONST3 = np.arange(3.0, dtype=np.float32)
+
+
+def long_chain(x):
+    for _ in range(30):
+        x = x + x * 2.0
+    return x
+
+
+def nested_jit(x):
+    inner = jax.jit(lambda y: jnp.sin(y) * 2.0)
+    return jax.jit(lambda z: inner(z) + 1.0)(x)
+
+
+CASES = [
+    # The seed example.
+    ("seed", lambda x: x[0] + x[0] * x[1], (f32(5),)),
+    # Elementwise with literals of each kind.
+    ("literal_f32", lambda x: x * 0.1 + 1 / 3, (f32(3),)),
+    ("literal_int", lambda x: x + 1, (i32(3),)),
+    ("literal_bool", lambda x: x & True, (jnp.ones(3, bool),)),
+    ("literal_special", lambda x: x + jnp.inf + jnp.nan + 1e20 + 1e-5, (f32(),)),
+    ("unary_chain", lambda x: jnp.tanh(jnp.exp(jnp.sin(x)) + jnp.log1p(x)), (f32(4),)),
+    ("trig", lambda x: (jnp.cos(x), jnp.tan(x), jnp.arcsin(x), jnp.arctan2(x, x)), (f32(2),)),
+    ("sqrt_rsqrt", lambda x: lax.rsqrt(x) + jnp.sqrt(x) + jnp.cbrt(x), (f32(2),)),
+    ("integer_pow", lambda x: x ** 3 + x ** -2 + x ** 2.5, (f32(3),)),
+    ("square_abs_sign", lambda x: jnp.square(x) + jnp.abs(x) * jnp.sign(x), (f32(3),)),
+    ("logistic_erf", lambda x: jax.nn.sigmoid(x) + lax.erf(x) + lax.erf_inv(x), (f32(3),)),
+    ("max_min", lambda x, y: jnp.maximum(x, y) - jnp.minimum(x, y), (f32(3), f32(3))),
+    ("compare", lambda x, y: (x < y, x == y, x >= y), (f32(3), f32(3))),
+    ("logic", lambda x, y: (x & y) | ~(x ^ y), (jnp.ones(3, bool), jnp.ones(3, bool))),
+    ("broadcast_add", lambda x, y: x + y, (f32(3, 1), f32(4))),
+    ("promote_int_float", lambda x, y: x + y, (i32(3), f32(3))),
+    ("convert", lambda x: (x.astype(jnp.int32), x.astype(jnp.bfloat16), x.astype(jnp.float16), x.astype(bool)), (f32(2),)),
+    ("where", lambda x: jnp.where(x > 0, x, 0.0), (f32(3),)),
+    ("clip", lambda x: jnp.clip(x, -1.0, 1.0), (f32(3),)),
+    # Structural.
+    ("reshape", lambda x: x.reshape(4, 3) + 1.0, (f32(3, 4),)),
+    ("transpose", lambda x: x.T, (f32(3, 4),)),
+    ("expand_dims", lambda x: jnp.expand_dims(x, 0), (f32(3, 4),)),
+    ("concatenate", lambda x, y: jnp.concatenate([x, y], axis=1), (f32(2, 3), f32(2, 2))),
+    ("stack", lambda x, y: jnp.stack([x, y]), (f32(3), f32(3))),
+    ("pad", lambda x: jnp.pad(x, ((1, 2),)), (f32(3),)),
+    ("arange", lambda x: x * jnp.arange(3.0), (f32(3),)),
+    ("zeros_like_plus", lambda x: x + jnp.zeros_like(x) + jnp.ones((3,)), (f32(3),)),
+    ("flip", lambda x: jnp.flip(x, 0), (f32(3, 2),)),
+    # Indexing.
+    ("index_int", lambda x: x[1], (f32(3, 4),)),
+    ("index_negative", lambda x: x[-1, 2], (f32(3, 4),)),
+    ("index_slice_step", lambda x: x[::2, 1:3], (f32(5, 4),)),
+    ("index_none_ellipsis", lambda x: x[None, ..., 0], (f32(3, 4),)),
+    ("index_array", lambda x: x[jnp.array([0, 2])], (f32(3, 4),)),
+    ("dynamic_index", lambda x, i: x[i], (f32(3, 4), jnp.int32(1))),
+    ("dynamic_slice", lambda x, i: lax.dynamic_slice(x, (i, 0), (1, 2)), (f32(3, 4), jnp.int32(1))),
+    ("dynamic_update_slice", lambda x, u: lax.dynamic_update_slice(x, u, (1, 1)), (f32(3, 4), f32(1, 2))),
+    ("at_add", lambda x, u: x.at[jnp.array([0, 2])].add(u), (f32(3, 4), f32(2, 4))),
+    # Reductions.
+    ("sum_axis", lambda x: jnp.sum(x, axis=0), (f32(3, 4),)),
+    ("sum_all", lambda x: jnp.sum(x), (f32(3, 4),)),
+    ("mean_keepdims", lambda x: jnp.mean(x, axis=1, keepdims=True), (f32(3, 4),)),
+    ("max_min_reduce", lambda x: (jnp.max(x, axis=1), jnp.min(x), jnp.prod(x, axis=0)), (f32(3, 4),)),
+    ("argmax", lambda x: jnp.argmax(x, axis=1), (f32(3, 4),)),
+    ("cumsum", lambda x: jnp.cumsum(x, axis=0), (f32(3, 4),)),
+    ("logsumexp_like", lambda x: jnp.log(jnp.sum(jnp.exp(x - jnp.max(x)))), (f32(5),)),
+    # Linear algebra.
+    ("dot_vv", lambda x, y: jnp.dot(x, y), (f32(3), f32(3))),
+    ("matmul", lambda x, y: x @ y, (f32(4, 3), f32(3, 2))),
+    ("matmul_batched", lambda x, y: jnp.matmul(x, y), (f32(2, 4, 3), f32(2, 3, 5))),
+    ("mlp_layer", lambda w, b, x: jnp.tanh(x @ w + b), (f32(3, 2), f32(2), f32(4, 3))),
+    ("sort", lambda x: jnp.sort(x), (f32(5),)),
+    # Constants and calls.
+    ("const_capture", lambda x: x * CONST3, (f32(3),)),
+    ("const_output", lambda x: (x, 1.0, CONST3), (f32(),)),
+    ("jit_simple", jax.jit(lambda x: x * 2.0 + 1.0), (f32(3),)),
+    ("jit_const", jax.jit(lambda x: x * CONST3), (f32(3),)),
+    ("jit_nested", nested_jit, (f32(3),)),
+    ("jit_closure_tracer", lambda x: jax.jit(lambda y: y * x)(x), (f32(3),)),
+    ("jit_twice", lambda x: jax.jit(jnp.sin)(x) + jax.jit(jnp.sin)(x), (f32(3),)),
+    ("stop_gradient", lambda x: lax.stop_gradient(x) * x, (f32(3),)),
+    # Layout: many variables (names past z) and lines past 80 columns.
+    ("long_chain", long_chain, (f32(),)),
+    ("many_outputs", lambda x: tuple(x + i for i in range(30)), (f32(),)),
+    ("no_eqns", lambda x: x, (f32(3),)),
+    ("multiple_inputs_long", lambda a, b, c, d, e, f: a + b + c + d + e + f,
+     (f32(10, 20), f32(10, 20), f32(10, 20), f32(10, 20), f32(10, 20), f32(10, 20))),
+]
+
+
+def main():
+    os.makedirs(OUT, exist_ok=True)
+    only = set(sys.argv[1:])
+    for name, fn, args in CASES:
+        if only and name not in only:
+            continue
+        text = str(jax.make_jaxpr(fn)(*args))
+        with open(os.path.join(OUT, name + ".txt"), "w") as f:
+            f.write(text + "\n")
+    with open(os.path.join(OUT, "..", "JAX_VERSION"), "w") as f:
+        f.write(f"jax {jax.__version__}, jaxlib {jax.lib.__version__}, numpy {np.__version__}\n")
+    print(f"wrote {len(CASES)} goldens with jax {jax.__version__}")
+
+
+if __name__ == "__main__":
+    main()
