@@ -362,8 +362,9 @@ C op_abs(C a) {
 template <class C>
 C round_half_even(C a) {
   C r = std::round(a);
-  // round() breaks ties away from zero; step back toward zero onto the even one.
-  if (std::fabs(a - std::trunc(a)) == C(0.5) && std::fmod(r, C(2)) != 0) r -= std::copysign(C(1), a);
+  // round() breaks ties away from zero; step back toward zero onto the even
+  // one, keeping the sign so that -0.5 gives -0.
+  if (std::fabs(a - std::trunc(a)) == C(0.5) && std::fmod(r, C(2)) != 0) r = std::copysign(std::fabs(r) - 1, a);
   return r;
 }
 
