@@ -1,0 +1,337 @@
+// Structural primitives (broadcast_in_dim, reshape, squeeze, transpose, rev,
+// concatenate, pad, iota, copy): eager values against numpy/JAX results,
+// shape errors, traced params and broadcast_in_dim's print/parse rules.
+// Expected values were computed with numpy and jax.lax 0.10.2.
+#include <QtTest>
+
+#include <numeric>
+
+#include "engine/api.h"
+#include "engine/lax.h"
+#include "testutil.h"
+
+using namespace jxr;
+using jxr::test::arr;
+
+namespace {
+
+// 0, 1, 2, ... in `shape`, as np.arange(n).reshape(shape).
+Array iota_array(Shape shape, DType dtype = DType::F32) {
+  std::vector<double> v(shape_size(shape));
+  std::iota(v.begin(), v.end(), 0.0);
+  return arr(v, std::move(shape), dtype);
+}
+
+// The message of the jxr::Error that `f` throws, or "" when it does not.
+template <class F>
+QString error_of(F&& f) {
+  try {
+    f();
+  } catch (const Error& e) {
+    return QString::fromStdString(e.what());
+  }
+  return {};
+}
+
+const Eqn& only_eqn(const ClosedJaxpr& cj) {
+  if (cj.jaxpr->eqns.size() != 1) qFatal("expected one equation");
+  return cj.jaxpr->eqns[0];
+}
+
+// Prints an equation's params as the printer would, then parses them back.
+Params print_parse(const Eqn& e) {
+  Params parsed;
+  for (const auto& [name, value] : e.prim->printed_params(e.params)) parsed.set(name, value);
+  std::vector<ShapedArray> in, out;
+  for (const Atom& a : e.inputs) in.push_back(a.aval());
+  for (const VarPtr& v : e.outputs) out.push_back(v->aval);
+  if (e.prim->parse_params) e.prim->parse_params(parsed, in, out);
+  return parsed;
+}
+
+}  // namespace
+
+class TestStructural : public QObject {
+  Q_OBJECT
+ private slots:
+  void broadcast_in_dim_values();
+  void broadcast_in_dim_errors_data();
+  void broadcast_in_dim_errors();
+  void broadcast_in_dim_print_parse();
+  void reshape();
+  void squeeze();
+  void transpose();
+  void rev();
+  void concatenate();
+  void pad_data();
+  void pad();
+  void pad_errors();
+  void iota();
+  void copy();
+  void traced_params();
+};
+
+void TestStructural::broadcast_in_dim_values() {
+  // Vector to rows.
+  Array row = lax::broadcast_in_dim(Value(arr({1, 2, 3})), {2, 3}, {1}).array();
+  JXR_COMPARE_ARRAYS(row, arr({1, 2, 3, 1, 2, 3}, {2, 3}), 0, 0);
+  // A size-1 dim stretches; a new leading dim is added.
+  Array col = lax::broadcast_in_dim(Value(iota_array({3, 1})), {2, 3, 4}, {1, 2}).array();
+  JXR_COMPARE_ARRAYS(col, arr({0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2}, {2, 3, 4}), 0, 0);
+  // JAX accepts non-increasing broadcast_dimensions (a transpose).
+  Array t = lax::broadcast_in_dim(Value(iota_array({2, 3})), {3, 2}, {1, 0}).array();
+  JXR_COMPARE_ARRAYS(t, arr({0, 3, 1, 4, 2, 5}, {3, 2}), 0, 0);
+  // Scalars broadcast with empty dims; weak_type is kept.
+  Array s = lax::broadcast_in_dim(Value(Array::scalar(7, DType::I32, true)), {2, 2}, {}).array();
+  JXR_COMPARE_ARRAYS(s, arr({7, 7, 7, 7}, {2, 2}, DType::I32), 0, 0);
+  QVERIFY(s.weak_type());
+  // Empty results.
+  Array e = lax::broadcast_in_dim(Value(arr({}, {0})), {2, 0}, {1}).array();
+  QCOMPARE(e.shape(), (Shape{2, 0}));
+  Array e2 = lax::broadcast_in_dim(Value(arr({5}, {1})), {0, 3}, {1}).array();
+  QCOMPARE(e2.shape(), (Shape{0, 3}));
+}
+
+void TestStructural::broadcast_in_dim_errors_data() {
+  QTest::addColumn<QList<qint64>>("operand");
+  QTest::addColumn<QList<qint64>>("shape");
+  QTest::addColumn<QList<qint64>>("dims");
+  QTest::addColumn<QString>("message");
+  QTest::newRow("dims length") << QList<qint64>{3} << QList<qint64>{2, 3} << QList<qint64>{}
+                               << "broadcast_in_dim broadcast_dimensions must have length equal to operand ndim; got "
+                                  "broadcast_dimensions () for operand ndim 1.";
+  QTest::newRow("rank") << QList<qint64>{3, 1} << QList<qint64>{3} << QList<qint64>{0, 1}
+                        << "broadcast_in_dim target broadcast shape must have equal or higher rank to the operand "
+                           "shape; got operand ndim 2 and target broadcast ndim 1.";
+  QTest::newRow("subset") << QList<qint64>{3} << QList<qint64>{2, 3} << QList<qint64>{2}
+                          << "broadcast_in_dim broadcast_dimensions must be a subset of output dimensions, got (2,) "
+                             "for operand ndim 1 and shape (2, 3).";
+  QTest::newRow("size") << QList<qint64>{3} << QList<qint64>{2, 4} << QList<qint64>{1}
+                        << "broadcast_in_dim operand dimension sizes must either be 1, or be equal to their "
+                           "corresponding dimensions in the target broadcast shape; got operand of shape (3,), "
+                           "target broadcast shape (2, 4), broadcast_dimensions (1,) ";
+  QTest::newRow("duplicates") << QList<qint64>{1, 1} << QList<qint64>{2, 3} << QList<qint64>{1, 1}
+                              << "broadcast_in_dim broadcast_dimensions must not contain duplicates, got "
+                                 "broadcast_dimensions (1, 1)";
+  QTest::newRow("negative shape") << QList<qint64>{} << QList<qint64>{-1} << QList<qint64>{}
+                                  << "broadcast_in_dim shape must have every element be nonnegative, got (-1,).";
+  QTest::newRow("negative dim") << QList<qint64>{1} << QList<qint64>{2} << QList<qint64>{-1}
+                                << "broadcast_in_dim broadcast_dimensions must have every element be nonnegative, "
+                                   "got (-1,).";
+}
+
+void TestStructural::broadcast_in_dim_errors() {
+  QFETCH(QList<qint64>, operand);
+  QFETCH(QList<qint64>, shape);
+  QFETCH(QList<qint64>, dims);
+  QFETCH(QString, message);
+  Array x = Array::zeros({Shape(operand.begin(), operand.end()), DType::F32});
+  QString got = error_of([&] {
+    lax::broadcast_in_dim(Value(x), Shape(shape.begin(), shape.end()), std::vector<int64_t>(dims.begin(), dims.end()));
+  });
+  QCOMPARE(got, message);
+}
+
+void TestStructural::broadcast_in_dim_print_parse() {
+  // Real JAX: `broadcast_in_dim[broadcast_dimensions=(1, 2)] a` and, for a
+  // scalar, `broadcast_in_dim k` with no params at all.
+  Array x = iota_array({3, 4});
+  ClosedJaxpr cj = make_jaxpr([](const Value& v) { return lax::broadcast_in_dim(v, {1, 3, 4}, {1, 2}); }, Value(x));
+  const Eqn& e = only_eqn(cj);
+  auto printed = e.prim->printed_params(e.params);
+  QCOMPARE(printed.size(), size_t(1));
+  QCOMPARE(QString::fromStdString(printed[0].first), QString("broadcast_dimensions"));
+  QCOMPARE(QString::fromStdString(printed[0].second.str()), QString("(1, 2)"));
+  QVERIFY(print_parse(e) == e.params);
+
+  ClosedJaxpr cs = make_jaxpr([](const Value& v) { return lax::broadcast_in_dim(v, {3}, {}); },
+                              Value(Array::scalar(1, DType::F32)));
+  const Eqn& es = only_eqn(cs);
+  QVERIFY(es.prim->printed_params(es.params).empty());
+  Params back = print_parse(es);
+  QVERIFY(back == es.params);
+  QCOMPARE(back.get_ints("shape"), (std::vector<int64_t>{3}));
+  QVERIFY(back.get("sharding").is_none());
+}
+
+void TestStructural::reshape() {
+  Array x = iota_array({3, 4});
+  Array r = lax::reshape(Value(x), {2, 6}).array();
+  JXR_COMPARE_ARRAYS(r, iota_array({2, 6}), 0, 0);
+  // dimensions=(1, 0) transposes first: np.reshape(x.T, (2, 6)).
+  Array rd = lax::reshape(Value(x), {2, 6}, std::vector<int64_t>{1, 0}).array();
+  JXR_COMPARE_ARRAYS(rd, arr({0, 4, 8, 1, 5, 9, 2, 6, 10, 3, 7, 11}, {2, 6}), 0, 0);
+  Array e = lax::reshape(Value(arr({}, {0, 3})), {3, 0, 2}).array();
+  QCOMPARE(e.shape(), (Shape{3, 0, 2}));
+  Array s = lax::reshape(Value(arr({5}, {1, 1})), {}).array();
+  QCOMPARE(s.shape(), Shape{});
+  QCOMPARE(s.item(), 5.0);
+
+  QCOMPARE(error_of([&] { lax::reshape(Value(x), {5}); }),
+           QString("reshape total size must be unchanged, got new_sizes (5,) (of total size 5) for shape (3, 4) "
+                   "(of total size 12)."));
+  QCOMPARE(error_of([&] { lax::reshape(Value(x), {12}, std::vector<int64_t>{0, 0}); }),
+           QString("reshape dimensions must be a permutation of operand dimensions, got dimensions (0, 0) for shape "
+                   "(3, 4)."));
+  QCOMPARE(error_of([&] { lax::reshape(Value(x), {-3, -4}); }),
+           QString("reshape new_sizes must all be positive, got (-3, -4)."));
+}
+
+void TestStructural::squeeze() {
+  Array x = iota_array({1, 3, 1});
+  Array a = lax::squeeze(Value(x), {0, -1}).array();
+  JXR_COMPARE_ARRAYS(a, arr({0, 1, 2}), 0, 0);
+  Array b = lax::squeeze(Value(x), {2}).array();
+  QCOMPARE(b.shape(), (Shape{1, 3}));
+  Array c = lax::squeeze(Value(arr({}, {0, 1})), {1}).array();
+  QCOMPARE(c.shape(), (Shape{0}));
+  QString msg = error_of([&] { lax::squeeze(Value(x), {1}); });
+  QVERIFY2(msg.contains("squeeze") && msg.contains("shape=(1, 3, 1)") && msg.contains("dimensions=(1,)"),
+           qPrintable(msg));
+  QVERIFY(error_of([&] { lax::squeeze(Value(x), {3}); }).contains("squeeze dimensions outside range"));
+  QVERIFY(error_of([&] { lax::squeeze(Value(x), {0, -3}); }).contains("not unique"));
+}
+
+void TestStructural::transpose() {
+  Array y = iota_array({2, 3, 4});
+  Array t = lax::transpose(Value(y), {2, 0, 1}).array();
+  JXR_COMPARE_ARRAYS(t, arr({0, 4, 8, 12, 16, 20, 1, 5, 9, 13, 17, 21, 2, 6, 10, 14, 18, 22, 3, 7, 11, 15, 19, 23},
+                            {4, 2, 3}), 0, 0);
+  Array i = lax::transpose(Value(iota_array({2, 3}, DType::I32)), {1, 0}).array();
+  JXR_COMPARE_ARRAYS(i, arr({0, 3, 1, 4, 2, 5}, {3, 2}, DType::I32), 0, 0);
+  Array e = lax::transpose(Value(arr({}, {0, 2})), {1, 0}).array();
+  QCOMPARE(e.shape(), (Shape{2, 0}));
+  QCOMPARE(error_of([&] { lax::transpose(Value(y), {0, 1}); }),
+           QString("transpose permutation isn't a permutation of operand dimensions, got permutation (0, 1) for "
+                   "operand shape (2, 3, 4)."));
+}
+
+void TestStructural::rev() {
+  Array x = iota_array({3, 4});
+  JXR_COMPARE_ARRAYS(lax::rev(Value(x), {0, 1}).array(), arr({11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0}, {3, 4}), 0, 0);
+  Array y = iota_array({2, 3, 4});
+  JXR_COMPARE_ARRAYS(lax::rev(Value(y), {1}).array(),
+                     arr({8, 9, 10, 11, 4, 5, 6, 7, 0, 1, 2, 3, 20, 21, 22, 23, 16, 17, 18, 19, 12, 13, 14, 15},
+                         {2, 3, 4}), 0, 0);
+  JXR_COMPARE_ARRAYS(lax::rev(Value(x), {}).array(), x, 0, 0);
+  QCOMPARE(lax::rev(Value(arr({}, {2, 0})), {0, 1}).array().shape(), (Shape{2, 0}));
+  QCOMPARE(error_of([&] { lax::rev(Value(x), {1, 1}); }), QString("rev dimensions must be unique, got (1, 1)."));
+  QVERIFY(error_of([&] { lax::rev(Value(x), {2}); }).contains("operand ndim 2"));
+  QVERIFY(error_of([&] { lax::rev(Value(x), {-1}); }).startsWith("rev dimensions"));
+}
+
+void TestStructural::concatenate() {
+  Array x = iota_array({3, 4});
+  Array first = arr({0, 4, 8}, {3, 1});
+  Array c = lax::concatenate({Value(first), Value(arr({}, {3, 0})), Value(x)}, 1).array();
+  JXR_COMPARE_ARRAYS(c, arr({0, 0, 1, 2, 3, 4, 4, 5, 6, 7, 8, 8, 9, 10, 11}, {3, 5}), 0, 0);
+  Array r = lax::concatenate({Value(arr({1, 2}, DType::I32)), Value(arr({3}, DType::I32))}, 0).array();
+  JXR_COMPARE_ARRAYS(r, arr({1, 2, 3}, DType::I32), 0, 0);
+  Array one = lax::concatenate({Value(x)}, 0).array();
+  JXR_COMPARE_ARRAYS(one, x, 0, 0);
+
+  QCOMPARE(error_of([&] { lax::concatenate({Value(x), Value(arr({1, 2, 3}))}, 0); }),
+           QString("Cannot concatenate arrays with different numbers of dimensions: got (3, 4), (3,)."));
+  QCOMPARE(error_of([&] { lax::concatenate({Value(x), Value(iota_array({2, 3}))}, 0); }),
+           QString("Cannot concatenate arrays with shapes that differ in dimensions other than the one being "
+                   "concatenated: concatenating along dimension 0 for shapes (3, 4), (2, 3)."));
+  QCOMPARE(error_of([&] { lax::concatenate({Value(x), Value(x)}, 2); }),
+           QString("concatenate dimension out of bounds: dimension 2 for shapes (3, 4), (3, 4)."));
+  QVERIFY(error_of([&] { lax::concatenate({Value(x), Value(iota_array({3, 4}, DType::I32))}, 0); })
+              .contains("same dtypes"));
+  QCOMPARE(error_of([&] { lax::concatenate({}, 0); }), QString("concatenate expects at least one operand, got 0."));
+}
+
+void TestStructural::pad_data() {
+  QTest::addColumn<QList<qint64>>("shape");
+  QTest::addColumn<QList<qint64>>("config");  // lo, hi, interior per dim
+  QTest::addColumn<QList<qint64>>("out_shape");
+  QTest::addColumn<QList<double>>("want");
+  // jax.lax.pad(np.arange(n).reshape(shape), -1., config)
+  QTest::newRow("lo hi interior") << QList<qint64>{3, 4} << QList<qint64>{1, 2, 0, 0, 0, 1} << QList<qint64>{6, 7}
+                                  << QList<double>{-1, -1, -1, -1, -1, -1, -1, 0,  -1, 1,  -1, 2,  -1, 3,
+                                                   4,  -1, 5,  -1, 6,  -1, 7,  8,  -1, 9,  -1, 10, -1, 11,
+                                                   -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1};
+  QTest::newRow("negative crops") << QList<qint64>{3, 4} << QList<qint64>{-1, 1, 1, -2, -1, 0}
+                                  << QList<qint64>{5, 1} << QList<double>{-1, 6, -1, 10, -1};
+  QTest::newRow("crop into interior") << QList<qint64>{3} << QList<qint64>{-2, -2, 2} << QList<qint64>{3}
+                                      << QList<double>{-1, 1, -1};
+  QTest::newRow("empty operand") << QList<qint64>{0} << QList<qint64>{1, 2, 3} << QList<qint64>{3}
+                                 << QList<double>{-1, -1, -1};
+  QTest::newRow("to empty") << QList<qint64>{2} << QList<qint64>{-1, -1, 0} << QList<qint64>{0} << QList<double>{};
+}
+
+void TestStructural::pad() {
+  QFETCH(QList<qint64>, shape);
+  QFETCH(QList<qint64>, config);
+  QFETCH(QList<qint64>, out_shape);
+  QFETCH(QList<double>, want);
+  std::vector<lax::PadDim> cfg;
+  for (qsizetype i = 0; i < config.size(); i += 3) cfg.push_back({config[i], config[i + 1], config[i + 2]});
+  Array x = iota_array(Shape(shape.begin(), shape.end()));
+  Array got = lax::pad(Value(x), Value(jxr::test::scalar(-1)), cfg).array();
+  JXR_COMPARE_ARRAYS(got, arr(std::vector<double>(want.begin(), want.end()), Shape(out_shape.begin(), out_shape.end())),
+                     0, 0);
+}
+
+void TestStructural::pad_errors() {
+  Array x = iota_array({3, 4});
+  Value pv(jxr::test::scalar(0));
+  QCOMPARE(error_of([&] { lax::pad(Value(x), pv, {{0, 0, 0}}); }),
+           QString("length of padding_config must equal the number of axes of operand, got padding_config "
+                   "((0, 0, 0),) for operand shape (3, 4)"));
+  QCOMPARE(error_of([&] { lax::pad(Value(x), pv, {{0, 0, -1}, {0, 0, 0}}); }),
+           QString("interior padding in padding_config must be nonnegative, got padding_config ((0, 0, -1), "
+                   "(0, 0, 0))"));
+  QCOMPARE(error_of([&] { lax::pad(Value(x), pv, {{-2, -2, 0}, {0, 0, 0}}); }),
+           QString("Dimension size after padding is not at least 0, got result shape (-1, 4), for padding_config "
+                   "((-2, -2, 0), (0, 0, 0)) and operand shape (3, 4)"));
+  QVERIFY(error_of([&] { lax::pad(Value(x), Value(arr({0, 0})), {{0, 0, 0}, {0, 0, 0}}); })
+              .contains("padding_value must be a scalar"));
+  QVERIFY(error_of([&] { lax::pad(Value(x), Value(jxr::test::scalar(0, DType::I32)), {{0, 0, 0}, {0, 0, 0}}); })
+              .contains("same dtype"));
+}
+
+void TestStructural::iota() {
+  Array a = lax::iota(DType::I32, {2, 3}, 1).array();
+  JXR_COMPARE_ARRAYS(a, arr({0, 1, 2, 0, 1, 2}, {2, 3}, DType::I32), 0, 0);
+  Array b = lax::iota(DType::F32, {3, 2}, 0).array();
+  JXR_COMPARE_ARRAYS(b, arr({0, 0, 1, 1, 2, 2}, {3, 2}), 0, 0);
+  QVERIFY(!b.weak_type());
+  QCOMPARE(lax::iota(DType::BF16, {4}, 0).array().item(3), 3.0);
+  QCOMPARE(lax::iota(DType::I32, {0, 5}, 1).array().size(), int64_t(0));
+  QCOMPARE(error_of([&] { lax::iota(DType::I32, {5}, 1); }),
+           QString("iota dimension must be between 0 and len(shape), got dimension=1 for shape=(5,)"));
+  QVERIFY(error_of([&] { lax::iota(DType::Bool, {5}, 0); }).contains("iota does not accept dtype bool"));
+  QVERIFY(error_of([&] { lax::iota(DType::I32, {-5}, 0); }).contains("nonnegative"));
+}
+
+void TestStructural::copy() {
+  Array x = iota_array({2, 2}, DType::U32);
+  Array c = lax::copy(Value(x)).array();
+  QVERIFY(c.bitwise_equal(x));
+  QVERIFY(c.raw() != x.raw());
+}
+
+void TestStructural::traced_params() {
+  Array x = iota_array({3, 4});
+  ClosedJaxpr r = make_jaxpr(
+      [](const Value& v) { return lax::reshape(v, {4, 3}, std::vector<int64_t>{1, 0}); }, Value(x));
+  const Eqn& e = only_eqn(r);
+  QCOMPARE(QString::fromStdString(e.prim->name()), QString("reshape"));
+  QCOMPARE(QString::fromStdString(e.params.str()), QString("dimensions=(1, 0) new_sizes=(4, 3) sharding=None"));
+  QCOMPARE(e.outputs[0]->aval, (ShapedArray{{4, 3}, DType::F32, false}));
+
+  ClosedJaxpr p = make_jaxpr(
+      [](const Value& v) { return lax::pad(v, Value(jxr::test::scalar(0)), {{1, 2, 0}, {0, 0, 1}}); }, Value(x));
+  const Eqn& ep = only_eqn(p);
+  QCOMPARE(QString::fromStdString(ep.params.str()), QString("padding_config=((1, 2, 0), (0, 0, 1))"));
+  QCOMPARE(ep.outputs[0]->aval.shape, (Shape{6, 7}));
+
+  ClosedJaxpr i = make_jaxpr([](const Value&) { return lax::iota(DType::I32, {5}, 0); }, Value(x));
+  QCOMPARE(QString::fromStdString(only_eqn(i).params.str()),
+           QString("dimension=0 dtype=int32 shape=(5,) sharding=None"));
+}
+
+QTEST_GUILESS_MAIN(TestStructural)
+#include "tst_structural.moc"
