@@ -103,13 +103,18 @@ ClosedJaxpr make_jaxpr(const std::function<Value(const Value&, const Value&)>& f
 }
 
 std::vector<Value> bind_jit(const ClosedJaxpr& cj, std::span<const Value> args, const std::string& name) {
+  return bind_jit(std::make_shared<const ClosedJaxpr>(cj), args, name);
+}
+
+std::vector<Value> bind_jit(const ClosedJaxprPtr& cjp, std::span<const Value> args, const std::string& name) {
+  const ClosedJaxpr& cj = *cjp;
   // Concrete consts stay in the closed jaxpr (printed as its constvars);
   // tracers of enclosing transformations become leading arguments.
   bool any_tracer = std::any_of(cj.consts.begin(), cj.consts.end(), [](const Value& v) { return v.is_tracer(); });
   ClosedJaxprPtr body;
   std::vector<Value> full_args;
   if (!any_tracer) {
-    body = std::make_shared<const ClosedJaxpr>(cj);
+    body = cjp;
   } else {
     auto j = std::make_shared<Jaxpr>(*cj.jaxpr);
     auto closed = std::make_shared<ClosedJaxpr>();
@@ -140,7 +145,7 @@ struct Jitted::State {
   struct Entry {
     std::vector<TreeDef> in_defs;  // static args are part of their TreeDef
     std::vector<ShapedArray> avals;
-    ClosedJaxpr jaxpr;
+    ClosedJaxprPtr jaxpr;
     TreeDef out_def;
   };
   std::mutex mu;
@@ -171,16 +176,18 @@ Tree Jitted::operator()(const std::vector<Tree>& args) const {
   }
   // Tracing under a transformation may capture its tracers: those jaxprs are
   // not reusable outside it, so only fully concrete traces are cached.
-  ClosedJaxpr cj;
+  ClosedJaxprPtr cj;
   TreeDef out_def;
   if (hit) {
     cj = hit->jaxpr;
     out_def = hit->out_def;
   } else {
-    std::tie(cj, out_def) = trace_tree_fn(s.f, fa, s.opts.static_argnums);
+    auto [traced, def] = trace_tree_fn(s.f, fa, s.opts.static_argnums);
+    cj = std::make_shared<const ClosedJaxpr>(std::move(traced));
+    out_def = std::move(def);
     std::lock_guard<std::mutex> lock(s.mu);
     ++s.traces;
-    bool captures = std::any_of(cj.consts.begin(), cj.consts.end(), [](const Value& v) { return v.is_tracer(); });
+    bool captures = std::any_of(cj->consts.begin(), cj->consts.end(), [](const Value& v) { return v.is_tracer(); });
     if (!captures) s.cache.push_back({fa.defs, avals, cj, out_def});
   }
   std::vector<Value> outs = bind_jit(cj, fa.leaves, s.opts.name);

@@ -49,6 +49,9 @@ Jitted jit(const std::function<Value(const Value&)>& f, JitOptions opts = {});
 
 // Binds the `jit` primitive for an already traced closed jaxpr; tracer consts
 // of the closed jaxpr become explicit leading arguments, as JAX does.
+// Calls sharing one ClosedJaxprPtr share the sub-jaxpr (the printer hoists it
+// as `let NAME = {...} in`, as JAX does for a cached trace used twice).
+std::vector<Value> bind_jit(const ClosedJaxprPtr& cj, std::span<const Value> args, const std::string& name);
 std::vector<Value> bind_jit(const ClosedJaxpr& cj, std::span<const Value> args, const std::string& name);
 
 }  // namespace jxr

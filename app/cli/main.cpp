@@ -1,12 +1,138 @@
-// jaxray-cli: the headless face of jaxray.
+// jaxray-cli: the headless face of jaxray. Sub-commands print, evaluate and
+// demonstrate jaxprs; see `jaxray-cli --help` and README.md.
 #include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <sstream>
 #include <string>
+#include <vector>
+
+#include "app/cli/demos.h"
+#include "app/cli/json_values.h"
+#include "engine/core/error.h"
+#include "engine/jaxpr/parse.h"
+#include "engine/jaxpr/print.h"
+
+namespace {
+
+constexpr const char* kUsage = R"(usage: jaxray-cli <command> [options]
+
+commands:
+  jaxpr print FILE               parse a jaxpr text file (or - for stdin), check it,
+                                 and print it canonically, as JAX prints it
+  jaxpr eval FILE --args JSON    evaluate a jaxpr; JSON is a list with one entry per
+                                 input (a number or nested list, converted to the
+                                 input's dtype); prints the outputs as a JSON list
+  demo NAME                      print a bundled example's jaxpr and its result
+  demo --list                    list the bundled examples
+
+options:
+  --source-info                  with `jaxpr print`: append `# file:line` to equations
+  -h, --help                     show this help
+
+exit status: 0 on success, 1 on bad input (with a message naming line:column
+where it applies), 2 on bad usage.
+)";
+
+int usage_error(const std::string& msg) {
+  std::fprintf(stderr, "jaxray-cli: %s\n(see jaxray-cli --help)\n", msg.c_str());
+  return 2;
+}
+
+std::string read_input(const std::string& path) {
+  std::stringstream ss;
+  if (path == "-") {
+    ss << std::cin.rdbuf();
+    return ss.str();
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw jxr::Error(jxr::ErrorKind::Value, "cannot open '" + path + "'");
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+int cmd_jaxpr(const std::vector<std::string>& args) {
+  if (args.size() < 2) return usage_error("jaxpr needs a sub-command (print, eval) and a FILE");
+  const std::string& sub = args[0];
+  const std::string& path = args[1];
+  std::string args_json;
+  bool source_info = false;
+  bool have_args = false;
+  for (size_t i = 2; i < args.size(); ++i) {
+    if (args[i] == "--args" && i + 1 < args.size()) {
+      args_json = args[++i];
+      have_args = true;
+    } else if (args[i].rfind("--args=", 0) == 0) {
+      args_json = args[i].substr(7);
+      have_args = true;
+    } else if (args[i] == "--source-info") {
+      source_info = true;
+    } else {
+      return usage_error("unknown option '" + args[i] + "'");
+    }
+  }
+  std::string text = read_input(path);
+  std::string name = path == "-" ? "<stdin>" : path;
+  jxr::ClosedJaxpr cj;
+  try {
+    cj = jxr::parse_jaxpr(text, name);
+  } catch (const jxr::ParseError& e) {
+    std::fprintf(stderr, "%s:%s\n", name.c_str(), e.what());
+    return 1;
+  }
+  if (sub == "print") {
+    jxr::PrintOptions opts;
+    opts.source_info = source_info;
+    std::printf("%s\n", jxr::print_closed_jaxpr(cj, opts).c_str());
+    return 0;
+  }
+  if (sub == "eval") {
+    if (!have_args) return usage_error("jaxpr eval needs --args JSON");
+    std::vector<jxr::Value> inputs = jxr::cli::parse_json_args(args_json, cj.jaxpr->in_avals());
+    std::vector<jxr::Value> outs = jxr::eval_closed_jaxpr(cj, inputs);
+    std::printf("%s\n", jxr::cli::values_to_json(outs).c_str());
+    return 0;
+  }
+  return usage_error("unknown jaxpr sub-command '" + sub + "'");
+}
+
+int cmd_demo(const std::vector<std::string>& args) {
+  if (args.empty()) return usage_error("demo needs a NAME (or --list)");
+  if (args[0] == "--list") {
+    for (const auto& d : jxr::cli::demos()) std::printf("%-12s %s\n", d.name.c_str(), d.summary.c_str());
+    return 0;
+  }
+  for (const auto& d : jxr::cli::demos())
+    if (d.name == args[0]) {
+      d.run();
+      return 0;
+    }
+  return usage_error("unknown demo '" + args[0] + "' (try demo --list)");
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
-  if (argc < 2 || std::string(argv[1]) == "--help") {
-    std::puts("usage: jaxray-cli <command> ...");
-    return argc < 2 ? 2 : 0;
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty()) {
+    std::fputs(kUsage, stderr);
+    return 2;
   }
-  std::fprintf(stderr, "jaxray-cli: unknown command '%s'\n", argv[1]);
-  return 2;
+  if (args[0] == "-h" || args[0] == "--help" || args[0] == "help") {
+    std::fputs(kUsage, stdout);
+    return 0;
+  }
+  std::vector<std::string> rest(args.begin() + 1, args.end());
+  try {
+    if (args[0] == "jaxpr") return cmd_jaxpr(rest);
+    if (args[0] == "demo") return cmd_demo(rest);
+  } catch (const jxr::Error& e) {
+    std::fprintf(stderr, "jaxray-cli: error: %s\n", e.what());
+    return 1;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "jaxray-cli: internal error: %s\n", e.what());
+    return 1;
+  }
+  return usage_error("unknown command '" + args[0] + "'");
 }

@@ -70,7 +70,12 @@ std::vector<std::pair<std::string, Param>> Primitive::printed_params(const Param
 
 std::vector<ShapedArray> Primitive::eval_shapes(std::span<const ShapedArray> in, const Params& params) const {
   if (!abstract_eval) throw Error(ErrorKind::NotImplemented, "primitive " + name_ + " has no shape rule");
-  return abstract_eval(in, params);
+  try {
+    return abstract_eval(in, params);
+  } catch (const Error& e) {
+    if (std::string_view(e.what()).find(name_) != std::string_view::npos) throw;
+    throw Error(e.kind(), name_ + ": " + e.what());
+  }
 }
 
 }  // namespace jxr
