@@ -533,7 +533,7 @@ void define_unary_transcendental() {
 
 void define_binary_arithmetic() {
   def_binary<kInt | kFloat>("add", "x + y (integers wrap)", kNumA, "add", [](auto a, auto b) { return op_add(a, b); });
-  def_binary<kInt | kFloat>("add_any", "x + y, the accumulation of cotangents in autodiff", kNumA, "add",
+  def_binary<kInt | kFloat>("add_any", "x + y, the accumulation of cotangents in autodiff", kNumA, nullptr,
                             [](auto a, auto b) { return op_add(a, b); });
   def_binary<kInt | kFloat>("sub", "x - y (integers wrap)", kNumA, "subtract", [](auto a, auto b) {
     if constexpr (std::is_integral_v<decltype(a)>) return wrapping(a, b, [](auto u, auto v) { return u - v; });

@@ -722,8 +722,10 @@ void TestElementwise::errors() {
       [&] { lax::square(T({}, DType::Bool)); },
   };
   QCOMPARE(cases.size(), size_t(32));
-  std::string got = error_of(cases[index]);
-  QCOMPARE(QString::fromStdString(got), message);
+  // The registry may prefix the primitive's name to a message that lacks it
+  // (JAX's select_n messages say "select").
+  QString got = QString::fromStdString(error_of(cases[index]));
+  QVERIFY2(got.endsWith(message), qPrintable(got));
   try {
     cases[index]();
   } catch (const Error& e) {
