@@ -106,6 +106,10 @@ CASES = [
     ("no_eqns", lambda x: x, (f32(3),)),
     ("multiple_inputs_long", lambda a, b, c, d, e, f: a + b + c + d + e + f,
      (f32(10, 20), f32(10, 20), f32(10, 20), f32(10, 20), f32(10, 20), f32(10, 20))),
+    # Printer layout: a jit body of more than 10 equations is hoisted as
+    # `let NAME = ... in`; results nothing reads print as `_`.
+    ("jit_large", jax.jit(lambda x: long_chain(x)[None] * 3.0), (f32(),)),
+    ("unused_result", lambda x: (jnp.sin(x), x * 2.0)[1], (f32(3),)),
 ]
 
 
