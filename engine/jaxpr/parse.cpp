@@ -298,27 +298,31 @@ class Parser {
     return Param::str(w);
   }
 
-  // `Name(field=value, ...)` is a record; with positional arguments, as in
-  // `np.int64(1)`, the call's text is kept as a string.
+  // `Name(field=value, ...)` is a record. A numpy scalar such as
+  // `np.int64(1)` (JAX prints some int params that way) reads as its number,
+  // which the primitives' rules understand; other calls with positional
+  // arguments are kept verbatim as strings.
   Param call(const Token& name) {
     next();  // (
     std::vector<std::pair<std::string, Param>> fields;
-    bool positional = false;
+    std::vector<Param> positional;
     while (!is_punct_at(0, ")")) {
       if (peek().kind == Token::Word && is_punct_at(1, "=")) {
         std::string f(next().text);
         next();
         fields.emplace_back(f, value(f));
       } else {
-        value("");
-        positional = true;
+        positional.push_back(value(""));
       }
       if (is_punct_at(0, ",")) next();
       else if (!is_punct_at(0, ")")) fail(peek(), "expected ',' or ')', got " + quoted(peek()));
     }
     const Token& close = next();
-    if (positional) return Param::str(std::string(text_.substr(name.offset, close.offset + 1 - name.offset)));
-    return Param::record(std::string(name.text), std::move(fields));
+    if (positional.empty()) return Param::record(std::string(name.text), std::move(fields));
+    bool numpy_scalar = name.text.substr(0, 3) == "np." && fields.empty() && positional.size() == 1 &&
+                        (positional[0].kind() == Param::Kind::Int || positional[0].kind() == Param::Kind::Float);
+    if (numpy_scalar) return positional[0];
+    return Param::str(std::string(text_.substr(name.offset, close.offset + 1 - name.offset)));
   }
 
   Params params() {

@@ -24,8 +24,9 @@ namespace jxr {
 // Param values: ints, floats, True/False/None, tuples and lists, dtype names
 // (float32 ...), records `Name(field=value, ...)`, `{ lambda ... }` jaxprs,
 // names of `let` definitions (except as the `name` param, which JAX derives
-// those names from), calls with positional arguments such as `np.int64(1)`
-// and any other bare word (`<lambda>`, `GatherScatterMode.CLIP`) as strings
+// those names from), numpy scalars such as `np.int64(1)` as their number
+// (so they print back as `1`), other calls with positional arguments and
+// any other bare word (`<lambda>`, `GatherScatterMode.CLIP`) as strings
 // printed verbatim.
 ClosedJaxpr parse_jaxpr(std::string_view text, std::string_view source_name = "<jaxpr>");
 
