@@ -42,6 +42,11 @@ Param Param::integer(int64_t i) {
   p.i_ = i;
   return p;
 }
+Param Param::numpy_integer(int64_t i, std::string type_name) {
+  Param p = integer(i);
+  p.s_ = std::move(type_name);
+  return p;
+}
 Param Param::floating(double f) {
   Param p;
   p.kind_ = Kind::Float;
@@ -149,7 +154,7 @@ std::string Param::str() const {
   switch (kind_) {
     case Kind::None: return "None";
     case Kind::Bool: return b_ ? "True" : "False";
-    case Kind::Int: return std::to_string(i_);
+    case Kind::Int: return s_.empty() ? std::to_string(i_) : s_ + "(" + std::to_string(i_) + ")";
     case Kind::Float: return py_float_repr(f_);
     case Kind::Str: return s_;
     case Kind::DType: return std::string(dtype_name(d_));
@@ -182,7 +187,7 @@ bool Param::operator==(const Param& o) const {
   switch (kind_) {
     case Kind::None: return true;
     case Kind::Bool: return b_ == o.b_;
-    case Kind::Int: return i_ == o.i_;
+    case Kind::Int: return i_ == o.i_ && s_ == o.s_;
     case Kind::Float: return f_ == o.f_ || (f_ != f_ && o.f_ != o.f_);
     case Kind::Str: return s_ == o.s_;
     case Kind::DType: return d_ == o.d_;

@@ -25,6 +25,8 @@ class Param {
   static Param none() { return {}; }
   static Param boolean(bool b);
   static Param integer(int64_t i);
+  // A numpy integer scalar, printed as JAX prints one: `np.int64(1)`.
+  static Param numpy_integer(int64_t i, std::string type_name);
   static Param floating(double f);
   // Printed as is, unquoted, as JAX prints names and enum members.
   static Param str(std::string s);
@@ -60,7 +62,7 @@ class Param {
   int64_t i_ = 0;
   double f_ = 0;
   DType d_ = DType::F32;
-  std::string s_;  // Str value, or Record name
+  std::string s_;  // Str value, Record name, or an Int's numpy type (np.int64)
   std::shared_ptr<const std::vector<Param>> items_;
   std::shared_ptr<const std::vector<std::string>> fields_;
   ClosedJaxprPtr jaxpr_;

@@ -298,10 +298,10 @@ class Parser {
     return Param::str(w);
   }
 
-  // `Name(field=value, ...)` is a record. A numpy scalar such as
-  // `np.int64(1)` (JAX prints some int params that way) reads as its number,
-  // which the primitives' rules understand; other calls with positional
-  // arguments are kept verbatim as strings.
+  // `Name(field=value, ...)` is a record. A numpy integer such as
+  // `np.int64(1)` (JAX prints some int params that way) reads as an int that
+  // remembers its numpy type, so it prints back the same; other calls with
+  // positional arguments are kept verbatim as strings.
   Param call(const Token& name) {
     next();  // (
     std::vector<std::pair<std::string, Param>> fields;
@@ -321,6 +321,8 @@ class Parser {
     if (positional.empty()) return Param::record(std::string(name.text), std::move(fields));
     bool numpy_scalar = name.text.substr(0, 3) == "np." && fields.empty() && positional.size() == 1 &&
                         (positional[0].kind() == Param::Kind::Int || positional[0].kind() == Param::Kind::Float);
+    if (numpy_scalar && positional[0].kind() == Param::Kind::Int)
+      return Param::numpy_integer(positional[0].as_int(), std::string(name.text));
     if (numpy_scalar) return positional[0];
     return Param::str(std::string(text_.substr(name.offset, close.offset + 1 - name.offset)));
   }

@@ -185,12 +185,9 @@ Value stack(const std::vector<Value>& xs, int64_t axis) {
   TypedKind k = result_type(xs);
   std::vector<Value> args;
   for (const Value& x : xs) args.push_back(convert(x, k.dtype, k.weak));
-  // JAX 0.10.2 has a `stack` primitive; where the registry lacks it, the
-  // same array comes from expand_dims and concatenate (older JAX's lowering).
-  if (const Primitive* p = find_primitive("stack")) return bind1(*p, args, {{"axis", Param::integer(a)}});
-  std::vector<Value> expanded;
-  for (const Value& x : args) expanded.push_back(lax::expand_dims(x, {a}));
-  return expanded.size() == 1 ? expanded[0] : lax::concatenate(expanded, a);
+  // JAX 0.10.2 binds its `stack` primitive.
+  static const Primitive& stack_p = get_primitive("stack");
+  return bind1(stack_p, args, {{"axis", Param::integer(a)}});
 }
 
 namespace {
@@ -242,18 +239,23 @@ Value pad(const Value& x, const std::vector<std::pair<int64_t, int64_t>>& pad_wi
   if (static_cast<int64_t>(widths.size()) != x.ndim())
     throw_value_error("jnp.pad: pad_width with " + std::to_string(widths.size()) +
                       " entries does not match array of rank " + std::to_string(x.ndim()));
-  std::vector<lax::PadDim> cfg;
+  // jnp.pad passes pad_width through a numpy int64 array, so JAX's params
+  // hold numpy ints for lo and hi (printed `np.int64(1)`) and a plain 0.
+  std::vector<Param> cfg;
   std::string key;
   for (auto [lo, hi] : widths) {
     if (lo < 0 || hi < 0) throw_value_error("index can't contain negative values");
-    cfg.push_back({lo, hi, 0});
+    cfg.push_back(Param::tuple({Param::numpy_integer(lo, "np.int64"), Param::numpy_integer(hi, "np.int64"),
+                                Param::integer(0)}));
     key += std::to_string(lo) + "," + std::to_string(hi) + ";";
   }
+  Params params{{"padding_config", Param::tuple(std::move(cfg))}};
   // The constant travels as a Python scalar argument of the jit, as in JAX.
   Value c = constant == std::floor(constant) && std::fabs(constant) < 2147483647.0 ? weak(static_cast<int64_t>(constant))
                                                                                    : weak(constant);
-  return detail::named_jit("_pad", key, {x, c}, [cfg](std::span<const Value> a) {
-    return std::vector<Value>{lax::pad(a[0], convert(a[1], a[0].dtype(), false), cfg)};
+  return detail::named_jit("_pad", key, {x, c}, [params](std::span<const Value> a) {
+    static const Primitive& pad_p = get_primitive("pad");
+    return jxr::bind(pad_p, std::vector<Value>{a[0], convert(a[1], a[0].dtype(), false)}, params);
   })[0];
 }
 

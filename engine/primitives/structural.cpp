@@ -295,6 +295,37 @@ std::vector<Array> concatenate_impl(std::span<const Array> in, const Params& par
   return {out};
 }
 
+// --- stack ---------------------------------------------------------------
+// jnp.stack's primitive in JAX 0.10: operands of one shape joined along a new
+// axis. It is a concatenate of the operands with a unit dim at `axis`.
+
+std::vector<ShapedArray> stack_rule(std::span<const ShapedArray> in, const Params& params) {
+  int64_t axis = params.get_int("axis");
+  if (in.empty()) throw_type_error("stack expects at least one operand, got 0.");
+  for (const ShapedArray& a : in)
+    if (a.shape != in[0].shape || a.dtype != in[0].dtype)
+      throw_type_error("stack requires operands of one shape and dtype, got " + shapes_list(in) + ".");
+  if (axis < 0 || axis > in[0].ndim())
+    throw_type_error("stack axis " + std::to_string(axis) + " is out of bounds for operands of rank " +
+                     std::to_string(in[0].ndim()) + ".");
+  Shape out = in[0].shape;
+  out.insert(out.begin() + axis, static_cast<int64_t>(in.size()));
+  bool weak = true;
+  for (const ShapedArray& a : in) weak = weak && a.weak_type;
+  return {ShapedArray{out, in[0].dtype, weak}};
+}
+
+std::vector<Array> stack_impl(std::span<const Array> in, const Params& params, std::span<const ShapedArray> out_avals) {
+  int64_t axis = params.get_int("axis");
+  std::vector<Array> expanded;
+  for (const Array& a : in) {
+    ShapedArray aval = a.aval();
+    aval.shape.insert(aval.shape.begin() + axis, 1);
+    expanded.push_back(a.view(aval));
+  }
+  return concatenate_impl(expanded, Params{{"dimension", Param::integer(axis)}}, out_avals);
+}
+
 // --- pad -----------------------------------------------------------------
 
 std::vector<ShapedArray> pad_rule(std::span<const ShapedArray> in, const Params& params) {
@@ -436,6 +467,12 @@ void register_structural_primitives() {
     p.synopsis = "join operands of equal dtype and rank along one dimension";
     p.abstract_eval = concatenate_rule;
     p.impl = concatenate_impl;
+  }
+  {
+    Primitive& p = define_primitive("stack");
+    p.synopsis = "join operands of one shape along a new axis (jnp.stack)";
+    p.abstract_eval = stack_rule;
+    p.impl = stack_impl;
   }
   {
     Primitive& p = define_primitive("pad");

@@ -257,10 +257,6 @@ void TestJnpGolden::golden() {
   } catch (const std::exception& e) {
     QFAIL(e.what());
   }
-  // Known differences, owned outside engine/numpy (see the jnp report):
-  QEXPECT_FAIL("stack", "JAX 0.10.2 binds a `stack` primitive that no primitive family registers yet; "
-                        "jnp::stack then lowers to broadcast_in_dim + concatenate", Continue);
-  QEXPECT_FAIL("pad", "JAX prints padding_config as np.int64(1); the pad primitive keeps plain ints", Continue);
   QCOMPARE(QString::fromStdString(got), QString::fromStdString(want));
 }
 
