@@ -358,18 +358,11 @@ QString row_name(const char* op, DType d, size_t i) {
 }
 
 // The message of the jxr::Error `f` throws, or "" when it throws none.
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "";
-}
-
 Array f32(std::vector<double> v, Shape s) { return arr(v, std::move(s), DType::F32); }
 
 }  // namespace
+
+using jxr::test::error_of;
 
 class TestElementwise : public QObject {
   Q_OBJECT

@@ -23,16 +23,9 @@ Array aranged(Shape shape, const std::function<double(double)>& f, DType dt) {
   return arr(v, std::move(shape), dt);
 }
 
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "";
-}
-
 }  // namespace
+
+using jxr::test::error_of;
 
 class TestLinalg : public QObject {
   Q_OBJECT

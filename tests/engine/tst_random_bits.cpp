@@ -26,16 +26,9 @@ U32s bits_of(const Value& v) {
   return U32s(a.data<uint32_t>(), a.data<uint32_t>() + a.size());
 }
 
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "";
-}
-
 }  // namespace
+
+using jxr::test::error_of;
 
 class TestRandomBits : public QObject {
   Q_OBJECT
