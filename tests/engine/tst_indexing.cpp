@@ -28,15 +28,8 @@ Array iota_array(Shape shape, DType dtype = DType::F32) {
 Array idx(const std::vector<double>& v, Shape shape) { return arr(v, std::move(shape), DType::I32); }
 Value i32(int64_t v) { return Value(Array::scalar(double(v), DType::I32)); }
 
-template <class F>
-QString error_of(F&& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return QString::fromStdString(e.what());
-  }
-  return {};
-}
+// testutil's error_of, as a QString for QCOMPARE against message literals.
+QString error_of(const std::function<void()>& f) { return QString::fromStdString(jxr::test::error_of(f)); }
 
 // The dimension numbers jnp indexing produces for x[int_array] on a matrix.
 const lax::GatherDimensionNumbers kRows{{1}, {0}, {0}, {}, {}};

@@ -22,16 +22,8 @@ Array iota_array(Shape shape, DType dtype = DType::F32) {
   return arr(v, std::move(shape), dtype);
 }
 
-// The message of the jxr::Error that `f` throws, or "" when it does not.
-template <class F>
-QString error_of(F&& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return QString::fromStdString(e.what());
-  }
-  return {};
-}
+// testutil's error_of, as a QString for QCOMPARE against message literals.
+QString error_of(const std::function<void()>& f) { return QString::fromStdString(jxr::test::error_of(f)); }
 
 const Eqn& only_eqn(const ClosedJaxpr& cj) {
   if (cj.jaxpr->eqns.size() != 1) qFatal("expected one equation");
