@@ -135,6 +135,13 @@ Value transpose(const Value& x, const std::vector<int64_t>& permutation) {
 Value rev(const Value& x, const std::vector<int64_t>& dimensions) {
   return unary(JXR_PRIM("rev"), x, {{"dimensions", Param::ints(dimensions)}});
 }
+std::vector<Value> split(const Value& x, const std::vector<int64_t>& sizes, int64_t axis) {
+  std::vector<Param> ps;
+  for (int64_t s : sizes) ps.push_back(Param::numpy_integer(s, "np.int64"));
+  std::vector<Value> in{x};
+  return jxr::bind(JXR_PRIM("split"), in, {{"axis", Param::integer(axis)}, {"sizes", Param::tuple(std::move(ps))}});
+}
+
 Value concatenate(const std::vector<Value>& xs, int64_t dimension) {
   return bind1(JXR_PRIM("concatenate"), xs, {{"dimension", Param::integer(dimension)}});
 }

@@ -88,6 +88,8 @@ Value expand_dims(const Value& x, const std::vector<int64_t>& dimensions);  // a
 Value transpose(const Value& x, const std::vector<int64_t>& permutation);
 Value rev(const Value& x, const std::vector<int64_t>& dimensions);
 Value concatenate(const std::vector<Value>& xs, int64_t dimension);
+// Pieces of `sizes` along `axis`; JAX prints the sizes as np.int64.
+std::vector<Value> split(const Value& x, const std::vector<int64_t>& sizes, int64_t axis);
 struct PadDim {
   int64_t lo = 0, hi = 0, interior = 0;
 };

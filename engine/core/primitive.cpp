@@ -41,6 +41,13 @@ Primitive& define_primitive(std::string name) {
   return ref;
 }
 
+Primitive& primitive_for_rules(std::string_view name) {
+  auto& r = raw_registry();
+  auto it = r.by_name.find(name);
+  if (it == r.by_name.end()) throw Error(ErrorKind::Value, "rules for unknown primitive '" + std::string(name) + "'");
+  return *it->second;
+}
+
 const Primitive* find_primitive(std::string_view name) {
   auto& r = registry();
   auto it = r.by_name.find(name);

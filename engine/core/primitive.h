@@ -31,6 +31,37 @@ using PrintParamsRule = std::function<std::vector<std::pair<std::string, Param>>
 using ParseParamsRule = std::function<void(Params& params, std::span<const ShapedArray> in,
                                            std::span<const ShapedArray> out)>;
 
+// --- transformation rules --------------------------------------------
+// Tangents and cotangents use an undefined Value for JAX's symbolic Zero.
+
+struct JvpResult {
+  std::vector<Value> primals;
+  std::vector<Value> tangents;  // undefined: a symbolic zero
+};
+// Forward mode: primal and tangent outputs from primal and tangent inputs.
+// Runs with the current trace set to the parent of the JVP trace, so that
+// rules are written with lax functions and compose.
+using JvpRule = std::function<JvpResult(std::span<const Value> primals, std::span<const Value> tangents,
+                                        const Params& params)>;
+// Transpose of a primitive that is linear in the inputs whose `args` entry is
+// undefined (JAX's UndefinedPrimal; `in_avals` gives their types). `cts` has
+// one cotangent per output (undefined: zero; the backward pass skips the rule
+// when all are zero). Returns one cotangent per input, undefined for inputs
+// that are not linear or whose cotangent is zero.
+using TransposeRule = std::function<std::vector<Value>(std::span<const Value> cts, std::span<const Value> args,
+                                                       std::span<const ShapedArray> in_avals,
+                                                       const Params& params)>;
+// Batch dimension of a value under vmap; kNotMapped for an unbatched one.
+inline constexpr int kNotMapped = -1;
+struct BatchResult {
+  std::vector<Value> outs;
+  std::vector<int> dims;  // one per output
+};
+// Batching: the primitive applied to a batch of inputs, each with its batch
+// dimension (or kNotMapped), for a batch of `axis_size`.
+using BatchRule = std::function<BatchResult(std::span<const Value> args, std::span<const int> dims,
+                                            const Params& params, int64_t axis_size)>;
+
 class Primitive {
  public:
   explicit Primitive(std::string name) : name_(std::move(name)) {}
@@ -43,6 +74,10 @@ class Primitive {
   ParseParamsRule parse_params;  // empty: nothing hidden
   // Sub-jaxprs in params (jit, scan, cond ...): the checker and printer
   // recurse into Param::Kind::Jaxpr values generically.
+
+  JvpRule jvp;              // empty: not differentiable (an error names it)
+  TransposeRule transpose;  // set for primitives linear in some inputs
+  BatchRule batch;          // empty: vmap raises an error naming it
 
   // Params in print order (applies print_params or sorts).
   std::vector<std::pair<std::string, Param>> printed_params(const Params& params) const;

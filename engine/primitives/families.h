@@ -2,6 +2,10 @@
 // side) through one function; the registry calls them all on first use.
 #pragma once
 
+#include <string_view>
+
+#include "engine/core/primitive.h"
+
 namespace jxr {
 
 void register_elementwise_primitives();  // elementwise.cpp: unary, binary, comparison, logic, select_n, clamp, convert_element_type
@@ -13,6 +17,19 @@ void register_sort_primitives();         // sort.cpp: sort
 void register_random_primitives();       // random.cpp: threefry2x32 random_bits
 void register_call_primitives();         // calls.cpp: jit, stop_gradient
 
+// Transformation rules (jvp, transpose, batching), one file per family
+// (<family>_rules.cpp), attached once every primitive exists because rules
+// refer to other primitives.
+void register_elementwise_rules();
+void register_structural_rules();
+void register_indexing_rules();
+void register_reduction_rules();
+void register_linalg_rules();  // dot_general, sort, random
+void register_call_rules();
+
+// The primitive of that name, for attaching rules during registration.
+Primitive& primitive_for_rules(std::string_view name);
+
 inline void register_all_primitive_families() {
   register_elementwise_primitives();
   register_structural_primitives();
@@ -22,6 +39,12 @@ inline void register_all_primitive_families() {
   register_sort_primitives();
   register_random_primitives();
   register_call_primitives();
+  register_elementwise_rules();
+  register_structural_rules();
+  register_indexing_rules();
+  register_reduction_rules();
+  register_linalg_rules();
+  register_call_rules();
 }
 
 }  // namespace jxr

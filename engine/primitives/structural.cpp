@@ -8,6 +8,7 @@
 
 #include "engine/primitives/families.h"
 #include "engine/core/primitive.h"
+#include "engine/core/trace.h"
 
 namespace jxr {
 
@@ -235,6 +236,51 @@ std::vector<Array> rev_impl(std::span<const Array> in, const Params& params, std
   }
   strided_copy(x.raw(), out.mutable_raw(), out.shape(), strides, offset, dtype_size(x.dtype()));
   return {out};
+}
+
+// --- split -------------------------------------------------------------------
+// The inverse of concatenate (lax.split): pieces of `sizes` along `axis`.
+
+std::vector<ShapedArray> split_rule(std::span<const ShapedArray> in, const Params& params) {
+  expect_operands("split", in, 1);
+  int64_t axis = params.get_int("axis");
+  std::vector<int64_t> sizes = params.get_ints("sizes");
+  const ShapedArray& x = in[0];
+  if (axis < 0 || axis >= x.ndim())
+    throw_type_error("split: axis " + std::to_string(axis) + " is out of bounds for an array of rank " +
+                     std::to_string(x.ndim()));
+  int64_t total = 0;
+  for (int64_t s : sizes) {
+    if (s < 0) throw_type_error("split: sizes must be nonnegative, got " + Param::ints(sizes).str());
+    total += s;
+  }
+  if (total != x.shape[axis])
+    throw_type_error("split: sizes must sum to the size of axis " + std::to_string(axis) + " (" +
+                     std::to_string(x.shape[axis]) + "), got " + Param::ints(sizes).str());
+  std::vector<ShapedArray> out;
+  for (int64_t s : sizes) {
+    ShapedArray a{x.shape, x.dtype, x.weak_type};
+    a.shape[axis] = s;
+    out.push_back(a);
+  }
+  return out;
+}
+
+std::vector<Array> split_impl(std::span<const Array> in, const Params& params, std::span<const ShapedArray> out) {
+  static const Primitive& slice_p = get_primitive("slice");
+  int64_t axis = params.get_int("axis");
+  const Array& x = in[0];
+  std::vector<Array> pieces;
+  int64_t start = 0;
+  for (const ShapedArray& o : out) {
+    std::vector<int64_t> lo(x.ndim(), 0), hi(x.shape());
+    lo[axis] = start;
+    hi[axis] = start + o.shape[axis];
+    start = hi[axis];
+    Params sp{{"start_indices", Param::ints(lo)}, {"limit_indices", Param::ints(hi)}, {"strides", Param::none()}};
+    pieces.push_back(apply_primitive(slice_p, std::span<const Array>(&x, 1), sp)[0]);
+  }
+  return pieces;
 }
 
 // --- concatenate ---------------------------------------------------------
@@ -467,6 +513,12 @@ void register_structural_primitives() {
     p.synopsis = "join operands of equal dtype and rank along one dimension";
     p.abstract_eval = concatenate_rule;
     p.impl = concatenate_impl;
+  }
+  {
+    Primitive& p = define_primitive("split");
+    p.synopsis = "cut an array into pieces of given sizes along one axis";
+    p.abstract_eval = split_rule;
+    p.impl = split_impl;
   }
   {
     Primitive& p = define_primitive("stack");

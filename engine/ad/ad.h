@@ -1,0 +1,61 @@
+// Forward and reverse mode on flat functions: the JVP trace, the linearize
+// trace (JAX's direct linearization), and the backward pass that transposes
+// a linear jaxpr. The pytree-level API (grad, vjp, jacrev ...) is built on
+// these in engine/transforms.h.
+#pragma once
+
+#include <span>
+#include <vector>
+
+#include "engine/jaxpr/staging.h"
+
+namespace jxr {
+
+// Forward mode: f's outputs and their tangents; an undefined tangent is a
+// symbolic zero (in and out).
+JvpResult jvp_flat(const FlatFn& f, std::span<const Value> primals, std::span<const Value> tangents);
+
+// f linearized at `primals`: its outputs, and a linear jaxpr from one tangent
+// per input to the tangents of the outputs that are not symbolic zeros. The
+// jaxpr's consts are the residuals (values, or tracers of enclosing traces).
+struct Linearized {
+  std::vector<Value> primals_out;  // without the aux outputs
+  std::vector<Value> aux;
+  ClosedJaxpr linear;
+  std::vector<bool> out_nonzero;  // one per output; false: its tangent is zero
+  std::vector<ShapedArray> in_avals, out_avals;
+};
+// With `num_aux`, read after f returns, f's last *num_aux outputs are aux
+// data: returned as primal values, not differentiated.
+Linearized linearize_flat(const FlatFn& f, std::span<const Value> primals, const size_t* num_aux = nullptr);
+
+// Applies a linearized function to input tangents (undefined: zero).
+std::vector<Value> apply_linearized(const Linearized& lin, std::span<const Value> tangents);
+
+// Transposes a linear jaxpr: given cotangents of its outputs (undefined:
+// zero), the cotangents of the inputs marked linear (undefined when zero).
+// Inputs not marked linear take their value from `args`. Equations that do
+// not depend on linear inputs are evaluated forward first, the others are
+// transposed in reverse, accumulating with add_any, as JAX's backward_pass.
+std::vector<Value> backward_pass(const Jaxpr& jaxpr, std::span<const Value> consts, std::span<const Value> args,
+                                 const std::vector<bool>& linear, std::span<const Value> cts);
+
+// The pullback of a linearized function: output cotangents (undefined: zero)
+// to input cotangents (undefined: zero).
+std::vector<Value> pullback(const Linearized& lin, std::span<const Value> cts);
+
+// Removes equations whose outputs nobody uses and unused constvars (with
+// their consts), as JAX's dce_jaxpr_consts. Inputs are kept.
+ClosedJaxpr dce_closed_jaxpr(const ClosedJaxpr& cj);
+
+// Batching: f mapped over axis `in_dims[i]` of each input (kNotMapped: not
+// mapped), its outputs' batch axes moved to `out_dims` (kNotMapped: the
+// output must not depend on the batch).
+std::vector<Value> vmap_flat(const FlatFn& f, std::span<const Value> args, std::span<const int> in_dims,
+                             std::span<const int> out_dims, int64_t axis_size);
+// Like vmap_flat, but also reports each output's batch dim instead of moving
+// it (used by batching rules of higher-order primitives).
+BatchResult batch_flat(const FlatFn& f, std::span<const Value> args, std::span<const int> in_dims,
+                       int64_t axis_size);
+
+}  // namespace jxr
