@@ -29,6 +29,20 @@ struct Linearized {
 // data: returned as primal values, not differentiated.
 Linearized linearize_flat(const FlatFn& f, std::span<const Value> primals, const size_t* num_aux = nullptr);
 
+// A closed jaxpr linearized into two (JAX's linearize_jaxpr), for the rules
+// of call primitives: `primal` maps the inputs to the outputs followed by the
+// residuals that are not inputs; `tangent` maps (all residuals, the nonzero
+// input tangents) to the nonzero output tangents.
+struct LinearizedJaxpr {
+  ClosedJaxpr primal;
+  size_t num_primals_out = 0;
+  std::vector<int> residual_input;   // per residual: the input it is, or -1
+  std::vector<int> residual_output;  // else the output of `primal` that it is
+  std::vector<bool> nonzero_out;
+  ClosedJaxpr tangent;
+};
+LinearizedJaxpr linearize_jaxpr(const ClosedJaxpr& cj, const std::vector<bool>& nonzeros);
+
 // Applies a linearized function to input tangents (undefined: zero).
 std::vector<Value> apply_linearized(const Linearized& lin, std::span<const Value> tangents);
 

@@ -83,6 +83,7 @@ class LinTracer final : public Tracer {
 class LinearizeTrace final : public Trace {
  public:
   explicit LinearizeTrace(Trace* parent) : Trace(parent), tangents_(parent) {}
+  StagingTrace& tangents() { return tangents_; }
   std::string_view kind() const override { return "linearize"; }
   StagingTrace& tangent_trace() { return tangents_; }
 
@@ -113,6 +114,7 @@ class LinearizeTrace final : public Trace {
       TraceScope scope(parent());
       return jxr::bind(prim, primals, params);
     }
+    if (prim.linearize) return process_with_rule(prim, primals, tangents, params);
     if (!prim.jvp) ad::throw_missing_rule(prim, "jvp");
     PartialEvalTrace pe(parent(), &tangents_);
     std::vector<Value> pe_tangents;
@@ -136,6 +138,31 @@ class LinearizeTrace final : public Trace {
   }
 
  private:
+  std::vector<Value> process_with_rule(const Primitive& prim, const std::vector<Value>& primals,
+                                       const std::vector<Value>& tangents, const Params& params) {
+    std::vector<bool> nz;
+    std::vector<Value> nz_tangents;
+    for (const Value& t : tangents) {
+      nz.push_back(!ad::is_zero(t));
+      if (nz.back()) nz_tangents.push_back(t);
+    }
+    LinearizeRuleResult r;
+    {
+      TraceScope scope(parent());
+      r = prim.linearize(nz, primals, params);
+    }
+    std::vector<Value> nz_out;
+    {
+      TraceScope scope(&tangents_);
+      nz_out = r.tangent_fn(r.residuals, nz_tangents);
+    }
+    std::vector<Value> outs;
+    size_t k = 0;
+    for (size_t i = 0; i < r.primals_out.size(); ++i)
+      outs.push_back(wrap(std::move(r.primals_out[i]), r.nonzero_out[i] ? nz_out.at(k++) : Value()));
+    return outs;
+  }
+
   StagingTrace tangents_;
 };
 
@@ -168,6 +195,61 @@ ClosedJaxpr dce_closed_jaxpr(const ClosedJaxpr& cj) {
       r.consts.push_back(cj.consts[i]);
     }
   r.jaxpr = std::move(out);
+  return r;
+}
+
+LinearizedJaxpr linearize_jaxpr(const ClosedJaxpr& cj, const std::vector<bool>& nonzeros) {
+  std::vector<ShapedArray> in_avals = cj.in_avals();
+  StagingTrace primal(current_trace());
+  LinearizeTrace lin(&primal);
+  std::vector<Value> args, in_primals;
+  for (size_t i = 0; i < in_avals.size(); ++i) {
+    Value p = primal.new_arg(in_avals[i]);
+    in_primals.push_back(p);
+    Value t = nonzeros[i] ? lin.tangents().new_arg(ad::tangent_aval(in_avals[i])) : Value();
+    args.push_back(lin.wrap(p, std::move(t)));
+  }
+  std::vector<Value> outs;
+  {
+    TraceScope scope(&lin);
+    outs = eval_closed_jaxpr(cj, args);
+  }
+  LinearizedJaxpr r;
+  std::vector<Value> out_primals, nz_tangents;
+  for (const Value& v : outs) {
+    auto [p, t] = lin.split(v);
+    r.nonzero_out.push_back(!ad::is_zero(t));
+    if (!ad::is_zero(t)) nz_tangents.push_back(std::move(t));
+    out_primals.push_back(std::move(p));
+  }
+  ClosedJaxpr tangent = dce_closed_jaxpr(lin.tangents().finish(nz_tangents));
+  // The tangent jaxpr's consts become its leading inputs: the residuals.
+  auto tj = std::make_shared<Jaxpr>(*tangent.jaxpr);
+  tj->invars.insert(tj->invars.begin(), tj->constvars.begin(), tj->constvars.end());
+  tj->constvars.clear();
+  r.tangent.jaxpr = std::move(tj);
+  // Residuals that are inputs, or outputs already, are forwarded rather
+  // than returned a second time (JAX's in_fwd / out_fwd).
+  std::vector<Value> returned = out_primals;
+  auto same = [](const Value& a, const Value& b) { return a.is_tracer() && a.tracer() == b.tracer(); };
+  for (const Value& c : tangent.consts) {
+    int fwd = -1;
+    for (size_t i = 0; i < in_primals.size() && fwd < 0; ++i)
+      if (same(c, in_primals[i])) fwd = static_cast<int>(i);
+    r.residual_input.push_back(fwd);
+    int out = -1;
+    if (fwd < 0) {
+      for (size_t i = 0; i < returned.size() && out < 0; ++i)
+        if (same(c, returned[i])) out = static_cast<int>(i);
+      if (out < 0) {
+        out = static_cast<int>(returned.size());
+        returned.push_back(c);
+      }
+    }
+    r.residual_output.push_back(out);
+  }
+  r.num_primals_out = out_primals.size();
+  r.primal = dce_closed_jaxpr(primal.finish(returned));
   return r;
 }
 

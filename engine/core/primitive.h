@@ -51,6 +51,20 @@ using JvpRule = std::function<JvpResult(std::span<const Value> primals, std::spa
 using TransposeRule = std::function<std::vector<Value>(std::span<const Value> cts, std::span<const Value> args,
                                                        std::span<const ShapedArray> in_avals,
                                                        const Params& params)>;
+// Direct linearization (JAX's primitive_linearizations) for primitives that
+// linearize better than their JVP rule under partial evaluation: jit gives
+// one primal call and one tangent call. The rule runs on the parent trace;
+// `tangent_fn` runs on the tangent trace with the residuals and the nonzero
+// input tangents, and returns the nonzero output tangents.
+struct LinearizeRuleResult {
+  std::vector<Value> primals_out;
+  std::vector<bool> nonzero_out;
+  std::vector<Value> residuals;
+  std::function<std::vector<Value>(std::span<const Value> residuals, std::span<const Value> nz_tangents)> tangent_fn;
+};
+using LinearizeRule = std::function<LinearizeRuleResult(const std::vector<bool>& nonzeros,
+                                                        std::span<const Value> primals, const Params& params)>;
+
 // Batch dimension of a value under vmap; kNotMapped for an unbatched one.
 inline constexpr int kNotMapped = -1;
 struct BatchResult {
@@ -76,6 +90,7 @@ class Primitive {
   // recurse into Param::Kind::Jaxpr values generically.
 
   JvpRule jvp;              // empty: not differentiable (an error names it)
+  LinearizeRule linearize;  // optional; otherwise the JVP rule is partially evaluated
   TransposeRule transpose;  // set for primitives linear in some inputs
   BatchRule batch;          // empty: vmap raises an error naming it
 
