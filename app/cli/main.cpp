@@ -4,12 +4,14 @@
 #include <cstring>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include "app/cli/demos.h"
 #include "app/cli/json_values.h"
+#include "app/cli/transform.h"
 #include "engine/core/error.h"
 #include "engine/jaxpr/parse.h"
 #include "engine/jaxpr/print.h"
@@ -24,6 +26,17 @@ commands:
   jaxpr eval FILE --args JSON    evaluate a jaxpr; JSON is a list with one entry per
                                  input (a number or nested list, converted to the
                                  input's dtype); prints the outputs as a JSON list
+  jaxpr transform FILE FLAGS...  print the jaxpr of the function FILE computes after
+                                 the transformations FLAGS, applied left to right
+                                 (--vmap=0 --grad is grad(vmap(f))):
+      --jvp                      (primals..., tangents...) -> (outputs..., tangents...)
+      --vjp                      (primals..., output cotangents...) -> input cotangents
+      --grad[=ARGNUMS]           jax.grad(f, argnums); ARGNUMS: an int (default 0) or
+                                 a comma list (grads as a tuple)
+      --vmap=IN_AXES             jax.vmap(f, in_axes): an int or `none` for all inputs,
+                                 or a comma list with one per input
+      --axis-size N              batch size of the inputs --vmap maps (default 2)
+      --jacfwd, --jacrev, --hessian   with respect to input 0
   demo NAME                      print a bundled example's jaxpr and its result
   demo --list                    list the bundled examples
 
@@ -52,10 +65,37 @@ std::string read_input(const std::string& path) {
   return ss.str();
 }
 
+// Parses FILE or reports its parse error (exit 1).
+std::optional<jxr::ClosedJaxpr> parse_file(const std::string& path) {
+  std::string text = read_input(path);
+  std::string name = path == "-" ? "<stdin>" : path;
+  try {
+    return jxr::parse_jaxpr(text, name);
+  } catch (const jxr::ParseError& e) {
+    std::fprintf(stderr, "%s:%s\n", name.c_str(), e.what());
+    return std::nullopt;
+  }
+}
+
+int cmd_transform(const std::string& path, const std::vector<std::string>& flags) {
+  jxr::cli::TransformSpec spec;
+  if (auto err = jxr::cli::parse_transform_flags(flags, &spec)) return usage_error(*err);
+  std::optional<jxr::ClosedJaxpr> cj = parse_file(path);
+  if (!cj) return 1;
+  try {
+    std::printf("%s\n", jxr::print_closed_jaxpr(jxr::cli::transform_jaxpr(*cj, spec)).c_str());
+  } catch (const jxr::cli::TransformError& e) {
+    std::fprintf(stderr, "jaxray-cli: %s: %s\n", e.flag().c_str(), e.what());
+    return 1;
+  }
+  return 0;
+}
+
 int cmd_jaxpr(const std::vector<std::string>& args) {
-  if (args.size() < 2) return usage_error("jaxpr needs a sub-command (print, eval) and a FILE");
+  if (args.size() < 2) return usage_error("jaxpr needs a sub-command (print, eval, transform) and a FILE");
   const std::string& sub = args[0];
   const std::string& path = args[1];
+  if (sub == "transform") return cmd_transform(path, std::vector<std::string>(args.begin() + 2, args.end()));
   std::string args_json;
   bool source_info = false;
   bool have_args = false;
@@ -72,15 +112,9 @@ int cmd_jaxpr(const std::vector<std::string>& args) {
       return usage_error("unknown option '" + args[i] + "'");
     }
   }
-  std::string text = read_input(path);
-  std::string name = path == "-" ? "<stdin>" : path;
-  jxr::ClosedJaxpr cj;
-  try {
-    cj = jxr::parse_jaxpr(text, name);
-  } catch (const jxr::ParseError& e) {
-    std::fprintf(stderr, "%s:%s\n", name.c_str(), e.what());
-    return 1;
-  }
+  std::optional<jxr::ClosedJaxpr> parsed = parse_file(path);
+  if (!parsed) return 1;
+  const jxr::ClosedJaxpr& cj = *parsed;
   if (sub == "print") {
     jxr::PrintOptions opts;
     opts.source_info = source_info;

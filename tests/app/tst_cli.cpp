@@ -25,6 +25,8 @@ Run run_cli(const QStringList& args, const QByteArray& stdin_data = {}) {
 
 QString golden(const QString& name) { return QStringLiteral(JAXRAY_SOURCE_DIR "/tests/golden/jaxpr/") + name + ".txt"; }
 
+QString cli_data(const QString& name) { return QStringLiteral(JAXRAY_SOURCE_DIR "/tests/data/cli/") + name; }
+
 QString read_file(const QString& path) {
   QFile f(path);
   if (!f.open(QIODevice::ReadOnly)) return {};
@@ -45,6 +47,14 @@ class TestCli : public QObject {
   void bad_input_data();
   void bad_input();
   void demos();
+  void transform_matches_jax_data();
+  void transform_matches_jax();
+  void transform_chain_order();
+  void transform_from_stdin();
+  void transform_fails_data();
+  void transform_fails();
+  void transform_bad_usage_data();
+  void transform_bad_usage();
 };
 
 void TestCli::help() {
@@ -131,6 +141,120 @@ void TestCli::demos() {
   QVERIFY2(seed.out.contains(read_file(golden("seed")).trimmed()), qPrintable(seed.out));
   QVERIFY2(seed.out.contains("2.0"), qPrintable(seed.out));
   QCOMPARE(run_cli({"demo", "nope"}).code, 2);
+}
+
+// Expected texts: what JAX 0.10.2 prints for the same transformation of the
+// same function (tests/data/cli/gen_expected.py).
+void TestCli::transform_matches_jax_data() {
+  QTest::addColumn<QString>("input");
+  QTest::addColumn<QStringList>("flags");
+  QTest::addColumn<QString>("expected");
+  QTest::newRow("grad") << "sin_mul" << QStringList{"--grad"} << "sin_mul.grad";
+  QTest::newRow("jvp") << "sin_mul" << QStringList{"--jvp"} << "sin_mul.jvp";
+  QTest::newRow("vjp") << "sin_mul" << QStringList{"--vjp"} << "sin_mul.vjp";
+  QTest::newRow("vmap") << "sin_mul" << QStringList{"--vmap=0"} << "sin_mul.vmap";
+  QTest::newRow("grad argnums tuple") << "two_args" << QStringList{"--grad=0,1"} << "two_args.grad01";
+  QTest::newRow("grad argnum 1") << "two_args" << QStringList{"--grad=1"} << "two_args.grad1";
+  QTest::newRow("jvp two inputs") << "two_args" << QStringList{"--jvp"} << "two_args.jvp";
+  QTest::newRow("vmap none,0 axis-size 3")
+      << "two_args" << QStringList{"--vmap=none,0", "--axis-size", "3"} << "two_args.vmap3";
+  QTest::newRow("vjp two outputs") << "two_outputs" << QStringList{"--vjp"} << "two_outputs.vjp";
+}
+
+void TestCli::transform_matches_jax() {
+  QFETCH(QString, input);
+  QFETCH(QStringList, flags);
+  QFETCH(QString, expected);
+  Run r = run_cli(QStringList{"jaxpr", "transform", cli_data(input + ".jaxpr")} + flags);
+  QVERIFY2(r.code == 0, qPrintable(r.err));
+  QCOMPARE(r.out, read_file(cli_data(expected + ".expected")));
+}
+
+void TestCli::transform_chain_order() {
+  QString f = cli_data("sin_mul.jaxpr");
+  // --grad --vmap=0 is vmap(grad(f)); --vmap=0 --grad is grad(vmap(f)), whose
+  // output is not a scalar.
+  Run gv = run_cli({"jaxpr", "transform", f, "--grad", "--vmap=0"});
+  QVERIFY2(gv.code == 0, qPrintable(gv.err));
+  QCOMPARE(gv.out, read_file(cli_data("sin_mul.grad.vmap.expected")));
+  Run vg = run_cli({"jaxpr", "transform", f, "--vmap=0", "--grad"});
+  QCOMPARE(vg.code, 1);
+  QCOMPARE(vg.err, QString("jaxray-cli: --grad: Gradient only defined for scalar-output functions. "
+                           "Output had shape: (2,).\n"));
+  QVERIFY(vg.out.isEmpty());
+  // vmap(vjp-of-f, in_axes=(0, None)) against vjp(vmap(f)): different inputs.
+  Run jv = run_cli({"jaxpr", "transform", f, "--vjp", "--vmap=0,none"});
+  QVERIFY2(jv.code == 0, qPrintable(jv.err));
+  QCOMPARE(jv.out, read_file(cli_data("sin_mul.vjp.vmap.expected")));
+  QVERIFY(jv.out.startsWith("{ lambda ; a:f32[2] b:f32[]. let"));
+  Run vj = run_cli({"jaxpr", "transform", f, "--vmap=0", "--vjp"});
+  QVERIFY2(vj.code == 0, qPrintable(vj.err));
+  QCOMPARE(vj.out, read_file(cli_data("sin_mul.vmap.vjp.expected")));
+  QVERIFY(vj.out.startsWith("{ lambda ; a:f32[2] b:f32[2]. let"));
+}
+
+void TestCli::transform_from_stdin() {
+  QByteArray text = read_file(cli_data("sin_mul.jaxpr")).toUtf8();
+  Run r = run_cli({"jaxpr", "transform", "-", "--grad"}, text);
+  QVERIFY2(r.code == 0, qPrintable(r.err));
+  QCOMPARE(r.out, read_file(cli_data("sin_mul.grad.expected")));
+  QVERIFY(run_cli({"--help"}).out.contains("jaxpr transform FILE"));
+}
+
+void TestCli::transform_fails_data() {
+  QTest::addColumn<QStringList>("args");
+  QTest::addColumn<QString>("message");
+  QString scalar = cli_data("sin_mul.jaxpr"), vec = cli_data("sin_mul3.jaxpr"), two = cli_data("two_args.jaxpr");
+  QTest::newRow("non-scalar grad")
+      << QStringList{"jaxpr", "transform", vec, "--grad"}
+      << "jaxray-cli: --grad: Gradient only defined for scalar-output functions. Output had shape: (3,).\n";
+  QTest::newRow("integer grad")
+      << QStringList{"jaxpr", "transform", cli_data("int_square.jaxpr"), "--grad"}
+      << "jaxray-cli: --grad: grad requires real- or complex-valued inputs (input dtype that is a sub-dtype of "
+         "np.inexact), but got int32. If you want to use Boolean- or integer-valued inputs, use vjp or set "
+         "allow_int to True.\n";
+  QTest::newRow("in_axes count") << QStringList{"jaxpr", "transform", two, "--vmap=0,0,0"}
+                                 << "jaxray-cli: --vmap=0,0,0: vmap in_axes must be an int, None, or a tuple";
+  QTest::newRow("in_axes range") << QStringList{"jaxpr", "transform", scalar, "--vmap=1"}
+                                 << "jaxray-cli: --vmap=1: in_axes 1 is out of range for input 0";
+  QTest::newRow("argnums range") << QStringList{"jaxpr", "transform", two, "--grad=2"} << "jaxray-cli: --grad=2: ";
+  QTest::newRow("second step") << QStringList{"jaxpr", "transform", scalar, "--grad", "--jvp", "--grad"}
+                               << "jaxray-cli: --grad: Gradient only defined for scalar-output functions. Output was";
+  QTest::newRow("missing file") << QStringList{"jaxpr", "transform", "/nonexistent/x.jaxpr", "--grad"}
+                                << "cannot open";
+  QTest::newRow("parse error") << QStringList{"jaxpr", "transform", cli_data("gen_expected.py"), "--grad"}
+                               << "gen_expected.py:1:";
+}
+
+void TestCli::transform_fails() {
+  QFETCH(QStringList, args);
+  QFETCH(QString, message);
+  Run r = run_cli(args);
+  QCOMPARE(r.code, 1);
+  QVERIFY2(r.err.contains(message), qPrintable(r.err));
+  QVERIFY(r.out.isEmpty());
+}
+
+void TestCli::transform_bad_usage_data() {
+  QTest::addColumn<QStringList>("flags");
+  QTest::addColumn<QString>("message");
+  QTest::newRow("unknown flag") << QStringList{"--frob"} << "unknown option '--frob'";
+  QTest::newRow("no transformation") << QStringList{} << "needs a transformation";
+  QTest::newRow("bad argnums") << QStringList{"--grad=x"} << "malformed argnums";
+  QTest::newRow("empty argnum") << QStringList{"--grad=0,,1"} << "malformed argnums";
+  QTest::newRow("bad in_axes") << QStringList{"--vmap=zero"} << "malformed IN_AXES";
+  QTest::newRow("vmap without axes") << QStringList{"--vmap"} << "--vmap needs IN_AXES";
+  QTest::newRow("bad axis size") << QStringList{"--vmap=0", "--axis-size", "-1"} << "malformed --axis-size";
+  QTest::newRow("axis size missing") << QStringList{"--vmap=0", "--axis-size"} << "--axis-size needs a value";
+}
+
+void TestCli::transform_bad_usage() {
+  QFETCH(QStringList, flags);
+  QFETCH(QString, message);
+  // Usage is checked before the file is read.
+  Run r = run_cli(QStringList{"jaxpr", "transform", "/nonexistent/x.jaxpr"} + flags);
+  QCOMPARE(r.code, 2);
+  QVERIFY2(r.err.contains(message), qPrintable(r.err));
 }
 
 QTEST_GUILESS_MAIN(TestCli)
