@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
-"""Generates the golden jaxpr texts in tests/golden/jaxpr/ with the real JAX.
+"""Generates the golden jaxpr texts in tests/golden/jaxpr/ (plain functions)
+and tests/golden/transforms/ (transformed functions) with the real JAX.
 
 Each case is (name, function, example arguments). The C++ suites trace the
 same functions written with jaxray's C++ API (tests/engine/tst_jnp_golden.cpp)
-and compare with these files exactly; the parser suite reads every file back
+and compare with these files exactly (transformed ones in
+tests/engine/tst_transform_golden.cpp); the parser suite reads every file back
 and prints it again. Run: python3 scripts/gen_golden.py  (needs
 `scripts/install-deps --dev`). The JAX version used is written to
 tests/golden/JAX_VERSION.
@@ -18,6 +20,7 @@ from jax import lax
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 OUT = os.path.join(HERE, "..", "tests", "golden", "jaxpr")
+TRANSFORM_OUT = os.path.join(HERE, "..", "tests", "golden", "transforms")
 
 f32 = lambda *shape: jnp.ones(shape, jnp.float32)
 i32 = lambda *shape: jnp.ones(shape, jnp.int32)
@@ -113,19 +116,102 @@ CASES = [
 ]
 
 
+def sin_x(x):
+    return jnp.sin(x) * x
+
+def softmax(x):
+    e = jnp.exp(x - jnp.max(x))
+    return e / jnp.sum(e)
+
+def logsumexp(x):
+    m = jnp.max(x)
+    return jnp.log(jnp.sum(jnp.exp(x - m))) + m
+
+def mlp_loss(w, b, x):
+    return jnp.sum(jnp.tanh(x @ w + b))
+
+# Transformed functions (tests/golden/transforms, compared by
+# tests/engine/tst_transform_golden.cpp). jvp, vjp and linearize are traced
+# through a function that calls them, as make_jaxpr cannot take them directly.
+TRANSFORM_CASES = [
+    # The seed example.
+    ("grad_seed", jax.grad(lambda x: x[0] + x[0] * x[1]), (f32(5),)),
+    # jvp: make_jaxpr of a function calling jax.jvp.
+    ("jvp_sin", lambda x, t: jax.jvp(jnp.sin, (x,), (t,)), (f32(3), f32(3))),
+    ("jvp_exp_log", lambda x, t: jax.jvp(lambda y: jnp.log(y) * jnp.exp(y), (x,), (t,)), (f32(3), f32(3))),
+    ("jvp_two_args", lambda x, y, tx, ty: jax.jvp(lambda a, b: jnp.cos(a) * b, (x, y), (tx, ty)),
+     (f32(3), f32(3), f32(3), f32(3))),
+    ("jvp_matmul", lambda x, t: jax.jvp(lambda a: jnp.tanh(a @ a.T), (x,), (t,)), (f32(2, 3), f32(2, 3))),
+    # grad.
+    ("grad_sin_cos", jax.grad(lambda x: jnp.sin(x) * jnp.cos(x)), (f32(),)),
+    ("grad_exp_log", jax.grad(lambda x: jnp.sum(jnp.log(jnp.exp(x) + 1.0))), (f32(3),)),
+    ("grad_integer_pow", jax.grad(lambda x: jnp.sum(x ** 3 + x ** -2)), (f32(3),)),
+    ("grad_mlp_loss", jax.grad(mlp_loss, argnums=(0, 1)), (f32(3, 2), f32(2), f32(4, 3))),
+    ("grad_softmax", jax.grad(lambda x: softmax(x)[0]), (f32(5),)),
+    ("grad_logsumexp", jax.grad(logsumexp), (f32(5),)),
+    ("grad_where", jax.grad(lambda x: jnp.sum(jnp.where(x > 0, x * x, 0.0))), (f32(3),)),
+    ("grad_max", jax.grad(lambda x: jnp.max(x)), (f32(4),)),
+    ("grad_maximum", jax.grad(lambda x, y: jnp.sum(jnp.maximum(x, y)), argnums=(0, 1)), (f32(3), f32(3))),
+    ("grad_sum_axis", jax.grad(lambda x: jnp.sum(jnp.sum(x, axis=0) ** 2)), (f32(3, 4),)),
+    ("grad_mean", jax.grad(lambda x: jnp.mean(x * x)), (f32(3, 4),)),
+    ("grad_broadcast", jax.grad(lambda x, y: jnp.sum(x * y), argnums=(0, 1)), (f32(3, 1), f32(4))),
+    ("grad_reshape_transpose", jax.grad(lambda x: jnp.sum(jnp.sin(x.reshape(4, 3).T))), (f32(3, 4),)),
+    ("grad_index", jax.grad(lambda x: x[1, 2] * x[0, 3]), (f32(3, 4),)),
+    ("grad_slice", jax.grad(lambda x: jnp.sum(x[::2, 1:3])), (f32(5, 4),)),
+    ("grad_cumsum", jax.grad(lambda x: jnp.sum(jnp.cumsum(x) * x)), (f32(3),)),
+    ("grad_concatenate", jax.grad(lambda x, y: jnp.sum(jnp.concatenate([x, y]) ** 2), argnums=(0, 1)),
+     (f32(2), f32(3))),
+    ("value_and_grad", jax.value_and_grad(lambda x: jnp.sum(jnp.sin(x) ** 2)), (f32(3),)),
+    ("value_and_grad_aux", jax.value_and_grad(lambda x: (jnp.sum(x * x), jnp.cos(x)), has_aux=True), (f32(3),)),
+    # vjp: make_jaxpr of the pullback applied to a cotangent.
+    ("vjp_sin_mul", lambda x, ct: jax.vjp(sin_x, x)[1](ct), (f32(3), f32(3))),
+    ("vjp_matmul", lambda x, y, ct: jax.vjp(jnp.matmul, x, y)[1](ct), (f32(4, 3), f32(3, 2), f32(4, 2))),
+    # vmap.
+    ("vmap_sin", jax.vmap(lambda x: jnp.sin(x) + 1.0), (f32(4, 3),)),
+    ("vmap_in_axes_none", jax.vmap(lambda x, y: x * y, in_axes=(0, None)), (f32(4, 3), f32(3))),
+    ("vmap_in_axes_1", jax.vmap(lambda x, y: x + y, in_axes=(1, 0)), (f32(3, 4), f32(4, 3))),
+    ("vmap_out_axes", jax.vmap(lambda x: jnp.cos(x) * 2.0, out_axes=1), (f32(4, 3),)),
+    ("vmap_dot", jax.vmap(jnp.dot), (f32(4, 3), f32(4, 3))),
+    ("vmap_matmul_none", jax.vmap(lambda x, w: x @ w, in_axes=(0, None)), (f32(4, 3), f32(3, 2))),
+    ("vmap_nested", jax.vmap(jax.vmap(lambda x, y: x * y + 1.0, in_axes=(0, None)), in_axes=(None, 0)),
+     (f32(3), f32(4))),
+    ("vmap_softmax", jax.vmap(softmax), (f32(2, 5),)),
+    ("vmap_index", jax.vmap(lambda x: x[1] + x[0]), (f32(4, 3),)),
+    ("vmap_where_sum", jax.vmap(lambda x: jnp.sum(jnp.where(x > 0, x, 0.0))), (f32(4, 3),)),
+    ("vmap_reshape_transpose", jax.vmap(lambda x: x.reshape(3, 2).T), (f32(4, 6),)),
+    ("vmap_concatenate", jax.vmap(lambda x, y: jnp.concatenate([x, y]), in_axes=(0, None)), (f32(4, 2), f32(3))),
+    ("vmap_sum_in_axis1", jax.vmap(lambda x: jnp.sum(x, axis=0), in_axes=1), (f32(3, 4),)),
+    # Jacobians.
+    ("jacfwd_sin", jax.jacfwd(sin_x), (f32(3),)),
+    ("jacrev_sin", jax.jacrev(sin_x), (f32(3),)),
+    ("jacrev_slice_mul", jax.jacrev(lambda x: x[:2] * x[1:]), (f32(3),)),
+    ("hessian_cube", jax.hessian(lambda x: jnp.sum(x ** 3)), (f32(3),)),
+    ("hessian_scalar", jax.hessian(sin_x), (f32(),)),
+    # Compositions.
+    ("grad_jit", jax.grad(jax.jit(sin_x)), (f32(),)),
+    ("jit_grad", jax.jit(jax.grad(sin_x)), (f32(),)),
+    ("grad_grad", jax.grad(jax.grad(sin_x)), (f32(),)),
+    ("vmap_grad", jax.vmap(jax.grad(sin_x)), (f32(4),)),
+    ("grad_of_vmap_sum", jax.grad(lambda x: jnp.sum(jax.vmap(jnp.sin)(x))), (f32(3),)),
+    # linearize: make_jaxpr of the linear map applied to a tangent.
+    ("linearize_sin_mul", lambda x, t: jax.linearize(sin_x, x)[1](t), (f32(3), f32(3))),
+    ("linearize_exp_sum", lambda x, t: jax.linearize(lambda y: jnp.sum(jnp.exp(y) * y), x)[1](t), (f32(3), f32(3))),
+]
+
+
 def main():
-    os.makedirs(OUT, exist_ok=True)
     only = set(sys.argv[1:])
-    for name, fn, args in CASES:
-        if only and name not in only:
-            continue
-        text = str(jax.make_jaxpr(fn)(*args))
-        with open(os.path.join(OUT, name + ".txt"), "w") as f:
-            f.write(text + "\n")
+    for out, cases in ((OUT, CASES), (TRANSFORM_OUT, TRANSFORM_CASES)):
+        os.makedirs(out, exist_ok=True)
+        for name, fn, args in cases:
+            if only and name not in only:
+                continue
+            text = str(jax.make_jaxpr(fn)(*args))
+            with open(os.path.join(out, name + ".txt"), "w") as f:
+                f.write(text + "\n")
     with open(os.path.join(OUT, "..", "JAX_VERSION"), "w") as f:
         f.write(f"jax {jax.__version__}, jaxlib {jax.lib.__version__}, numpy {np.__version__}\n")
-    print(f"wrote {len(CASES)} goldens with jax {jax.__version__}")
-
+    print(f"wrote {len(CASES)} + {len(TRANSFORM_CASES)} goldens with jax {jax.__version__}")
 
 if __name__ == "__main__":
     main()

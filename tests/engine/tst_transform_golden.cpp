@@ -1,0 +1,547 @@
+// Every golden jaxpr of tests/golden/transforms (transformed functions printed
+// by JAX 0.10.2, see TRANSFORM_CASES in scripts/gen_golden.py) traced from the
+// same function written with the C++ jnp/lax API, transformed the same way,
+// and compared exactly with the file.
+//
+// A row may be marked `canonical` when our text differs from JAX's only in
+// the order of independent equations: both texts are then compared after a
+// canonical ordering (a topological sort of the top-level equations with a
+// stable key, variables renamed in that order). Every such row says why.
+// The goal is exact text; no row is canonical today.
+#include <QtTest>
+
+#include <algorithm>
+#include <fstream>
+#include <functional>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "engine/api.h"
+#include "engine/jaxpr/print.h"
+#include "engine/lax.h"
+#include "engine/numpy/numpy.h"
+#include "engine/transforms.h"
+
+using namespace jxr;
+
+namespace {
+
+Array f32(Shape s) { return Array::full(std::move(s), 1, DType::F32); }
+
+enum class Compare { Exact, Canonical };
+
+struct Case {
+  TreeFn fn;
+  std::vector<Tree> args;
+  Compare compare = Compare::Exact;
+};
+
+using V = const Value&;
+// C++ leaves the evaluation order of function arguments and operator operands
+// unspecified while Python goes left to right: cases name intermediate values
+// so that equations come in Python's order (braced lists are ordered in C++).
+Tree tup(std::vector<Tree> xs) { return Tree::tuple(std::move(xs)); }
+Tree pair_tup(const std::pair<Tree, Tree>& p) { return Tree::tuple({p.first, p.second}); }
+
+TreeFn f1(std::function<Tree(V)> f) {
+  return [f](const std::vector<Tree>& a) { return f(a[0].leaf()); };
+}
+TreeFn f2(std::function<Tree(V, V)> f) {
+  return [f](const std::vector<Tree>& a) { return f(a[0].leaf(), a[1].leaf()); };
+}
+TreeFn f3(std::function<Tree(V, V, V)> f) {
+  return [f](const std::vector<Tree>& a) { return f(a[0].leaf(), a[1].leaf(), a[2].leaf()); };
+}
+TreeFn f4(std::function<Tree(V, V, V, V)> f) {
+  return [f](const std::vector<Tree>& a) { return f(a[0].leaf(), a[1].leaf(), a[2].leaf(), a[3].leaf()); };
+}
+// A Jitted as a TreeFn, to be transformed further.
+TreeFn as_fn(Jitted j) {
+  return [j](const std::vector<Tree>& a) { return j(a); };
+}
+
+namespace np = jnp;
+
+// def sin_x(x): return jnp.sin(x) * x
+Value sin_x(V x) { return np::sin(x) * x; }
+
+// def softmax(x): e = jnp.exp(x - jnp.max(x)); return e / jnp.sum(e)
+Value softmax(V x) {
+  Value m = np::max(x);
+  Value e = np::exp(x - m);
+  return e / np::sum(e);
+}
+
+// def logsumexp(x): m = jnp.max(x); return jnp.log(jnp.sum(jnp.exp(x - m))) + m
+Value logsumexp(V x) {
+  Value m = np::max(x);
+  return np::log(np::sum(np::exp(x - m))) + m;
+}
+
+// def mlp_loss(w, b, x): return jnp.sum(jnp.tanh(x @ w + b))
+Value mlp_loss(V w, V b, V x) { return np::sum(np::tanh(np::matmul(x, w) + b)); }
+
+GradOptions argnums01() { return {.argnums = {0, 1}, .argnums_tuple = true}; }
+VmapOptions in_axes(std::vector<Tree> axes) { return {.in_axes = Tree::tuple(std::move(axes))}; }
+
+const std::map<std::string, Case>& cases() {
+  static const std::map<std::string, Case> table = [] {
+    std::map<std::string, Case> t;
+    const Tree S = f32({});
+
+    // The seed example.
+    t["grad_seed"] = {grad(f1([](V x) {
+                        Value a = np::index(x, {0});
+                        Value b = np::index(x, {0});
+                        return a + b * np::index(x, {1});
+                      })),
+                      {f32({5})}};
+
+    // jvp.
+    t["jvp_sin"] = {f2([](V x, V tx) { return pair_tup(jvp(f1([](V y) { return np::sin(y); }), {x}, {tx})); }),
+                    {f32({3}), f32({3})}};
+    t["jvp_exp_log"] = {f2([](V x, V tx) {
+                          return pair_tup(jvp(f1([](V y) {
+                                           Value a = np::log(y);
+                                           return a * np::exp(y);
+                                         }),
+                                         {x}, {tx}));
+                        }),
+                        {f32({3}), f32({3})}};
+    t["jvp_two_args"] = {f4([](V x, V y, V tx, V ty) {
+                           return pair_tup(jvp(f2([](V a, V b) { return np::cos(a) * b; }), {x, y}, {tx, ty}));
+                         }),
+                         {f32({3}), f32({3}), f32({3}), f32({3})}};
+    t["jvp_matmul"] = {f2([](V x, V tx) {
+                         return pair_tup(jvp(f1([](V a) { return np::tanh(np::matmul(a, np::T(a))); }), {x}, {tx}));
+                       }),
+                       {f32({2, 3}), f32({2, 3})}};
+
+    // grad.
+    t["grad_sin_cos"] = {grad(f1([](V x) {
+                           Value a = np::sin(x);
+                           return a * np::cos(x);
+                         })),
+                         {S}};
+    t["grad_exp_log"] = {grad(f1([](V x) { return np::sum(np::log(np::exp(x) + 1.0)); })), {f32({3})}};
+    t["grad_integer_pow"] = {grad(f1([](V x) {
+                               Value a = np::power(x, 3);
+                               Value b = np::power(x, -2);
+                               return np::sum(a + b);
+                             })),
+                             {f32({3})}};
+    t["grad_mlp_loss"] = {grad(f3(mlp_loss), argnums01()), {f32({3, 2}), f32({2}), f32({4, 3})}};
+    t["grad_softmax"] = {grad(f1([](V x) { return np::index(softmax(x), {0}); })), {f32({5})}};
+    t["grad_logsumexp"] = {grad(f1(logsumexp)), {f32({5})}};
+    t["grad_where"] = {grad(f1([](V x) {
+                         Value c = x > 0;
+                         Value s = x * x;
+                         return np::sum(np::where(c, s, np::weak(0.0)));
+                       })),
+                       {f32({3})}};
+    t["grad_max"] = {grad(f1([](V x) { return np::max(x); })), {f32({4})}};
+    t["grad_maximum"] = {grad(f2([](V x, V y) { return np::sum(np::maximum(x, y)); }), argnums01()),
+                         {f32({3}), f32({3})}};
+    t["grad_sum_axis"] = {grad(f1([](V x) { return np::sum(np::power(np::sum(x, 0), 2)); })), {f32({3, 4})}};
+    t["grad_mean"] = {grad(f1([](V x) { return np::mean(x * x); })), {f32({3, 4})}};
+    t["grad_broadcast"] = {grad(f2([](V x, V y) { return np::sum(x * y); }), argnums01()), {f32({3, 1}), f32({4})}};
+    t["grad_reshape_transpose"] = {grad(f1([](V x) { return np::sum(np::sin(np::T(np::reshape(x, {4, 3})))); })),
+                                   {f32({3, 4})}};
+    t["grad_index"] = {grad(f1([](V x) {
+                         Value a = np::index(x, {1, 2});
+                         return a * np::index(x, {0, 3});
+                       })),
+                       {f32({3, 4})}};
+    t["grad_slice"] = {grad(f1([](V x) { return np::sum(np::index(x, {np::slice({}, {}, 2), np::slice(1, 3)})); })),
+                       {f32({5, 4})}};
+    t["grad_cumsum"] = {grad(f1([](V x) { return np::sum(np::cumsum(x) * x); })), {f32({3})}};
+    t["grad_concatenate"] = {
+        grad(f2([](V x, V y) { return np::sum(np::power(np::concatenate({x, y}), 2)); }), argnums01()),
+        {f32({2}), f32({3})}};
+    t["value_and_grad"] = {value_and_grad(f1([](V x) { return np::sum(np::power(np::sin(x), 2)); })), {f32({3})}};
+    t["value_and_grad_aux"] = {value_and_grad(f1([](V x) { return tup({np::sum(x * x), np::cos(x)}); }),
+                                              {.has_aux = true}),
+                               {f32({3})}};
+
+    // vjp: the pullback applied to a cotangent.
+    t["vjp_sin_mul"] = {f2([](V x, V ct) { return Tree::tuple(vjp(f1(sin_x), {x}).pullback(ct)); }),
+                        {f32({3}), f32({3})}};
+    t["vjp_matmul"] = {f3([](V x, V y, V ct) {
+                         return Tree::tuple(
+                             vjp(f2([](V a, V b) { return np::matmul(a, b); }), {x, y}).pullback(ct));
+                       }),
+                       {f32({4, 3}), f32({3, 2}), f32({4, 2})}};
+
+    // vmap.
+    t["vmap_sin"] = {vmap(f1([](V x) { return np::sin(x) + 1.0; })), {f32({4, 3})}};
+    t["vmap_in_axes_none"] = {vmap(f2([](V x, V y) { return x * y; }), in_axes({axis(0), Tree::none()})),
+                              {f32({4, 3}), f32({3})}};
+    t["vmap_in_axes_1"] = {vmap(f2([](V x, V y) { return x + y; }), in_axes({axis(1), axis(0)})),
+                           {f32({3, 4}), f32({4, 3})}};
+    t["vmap_out_axes"] = {vmap(f1([](V x) { return np::cos(x) * 2.0; }), {.out_axes = axis(1)}), {f32({4, 3})}};
+    t["vmap_dot"] = {vmap(f2([](V x, V y) { return np::dot(x, y); })), {f32({4, 3}), f32({4, 3})}};
+    t["vmap_matmul_none"] = {vmap(f2([](V x, V w) { return np::matmul(x, w); }), in_axes({axis(0), Tree::none()})),
+                             {f32({4, 3}), f32({3, 2})}};
+    t["vmap_nested"] = {vmap(vmap(f2([](V x, V y) { return x * y + 1.0; }), in_axes({axis(0), Tree::none()})),
+                             in_axes({Tree::none(), axis(0)})),
+                        {f32({3}), f32({4})}};
+    t["vmap_softmax"] = {vmap(f1(softmax)), {f32({2, 5})}};
+    t["vmap_index"] = {vmap(f1([](V x) {
+                         Value a = np::index(x, {1});
+                         return a + np::index(x, {0});
+                       })),
+                       {f32({4, 3})}};
+    t["vmap_where_sum"] = {vmap(f1([](V x) { return np::sum(np::where(x > 0, x, np::weak(0.0))); })),
+                           {f32({4, 3})}};
+    t["vmap_reshape_transpose"] = {vmap(f1([](V x) { return np::T(np::reshape(x, {3, 2})); })), {f32({4, 6})}};
+    t["vmap_concatenate"] = {vmap(f2([](V x, V y) { return np::concatenate({x, y}); }), in_axes({axis(0), Tree::none()})),
+                             {f32({4, 2}), f32({3})}};
+    t["vmap_sum_in_axis1"] = {vmap(f1([](V x) { return np::sum(x, 0); }), {.in_axes = axis(1)}), {f32({3, 4})}};
+
+    // Jacobians.
+    t["jacfwd_sin"] = {jacfwd(f1(sin_x)), {f32({3})}};
+    t["jacrev_sin"] = {jacrev(f1(sin_x)), {f32({3})}};
+    t["jacrev_slice_mul"] = {jacrev(f1([](V x) {
+                               Value a = np::index(x, {np::slice({}, 2)});
+                               return a * np::index(x, {np::slice(1, {})});
+                             })),
+                             {f32({3})}};
+    t["hessian_cube"] = {hessian(f1([](V x) { return np::sum(np::power(x, 3)); })), {f32({3})}};
+    t["hessian_scalar"] = {hessian(f1(sin_x)), {S}};
+
+    // Compositions.
+    t["grad_jit"] = {grad(as_fn(jit(f1(sin_x), {.name = "sin_x"}))), {S}};
+    t["jit_grad"] = {as_fn(jit(grad(f1(sin_x)), {.name = "sin_x"})), {S}};
+    t["grad_grad"] = {grad(grad(f1(sin_x))), {S}};
+    t["vmap_grad"] = {vmap(grad(f1(sin_x))), {f32({4})}};
+    t["grad_of_vmap_sum"] = {grad(f1([](V x) {
+                               Fn1 s = vmap(Fn1([](V y) { return np::sin(y); }));
+                               return np::sum(s(x));
+                             })),
+                             {f32({3})}};
+
+    // linearize: the linear map applied to a tangent.
+    t["linearize_sin_mul"] = {f2([](V x, V tx) { return linearize(f1(sin_x), {x}).f_jvp({tx}); }),
+                              {f32({3}), f32({3})}};
+    t["linearize_exp_sum"] = {f2([](V x, V tx) {
+                                return linearize(f1([](V y) {
+                                                   Value e = np::exp(y);
+                                                   return np::sum(e * y);
+                                                 }),
+                                                 {x})
+                                    .f_jvp({tx});
+                              }),
+                              {f32({3}), f32({3})}};
+    return t;
+  }();
+  return table;
+}
+
+QString golden_dir() { return QStringLiteral(JAXRAY_SOURCE_DIR "/tests/golden/transforms"); }
+
+std::string read_file(const QString& path) {
+  std::ifstream in(path.toStdString());
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// ---------------------------------------------------------------------------
+// Canonical ordering of a printed jaxpr's top-level equations.
+//
+// The text is split into the header (`{ lambda consts ; binders. let`), the
+// equations (a line indented by 4 and its deeper-indented continuation lines)
+// and the `in (...) }` tail. Each equation is parsed into its binders
+// (`name:type` or `_:type`), its primitive with params (kept as text, nested
+// jaxprs included, whitespace collapsed) and its operands. Equations are then
+// emitted by Kahn's algorithm, always taking the ready equation with the
+// smallest key `types = prim[params] operands` where operands already carry
+// their canonical names; binders are renamed v0, v1, ... in emission order
+// (inputs first). The result is one line per equation, so that two texts that
+// differ only in the order of independent equations (and hence in variable
+// names and line breaks) canonicalize to the same string.
+
+std::string collapse_ws(const std::string& s) {
+  std::string out;
+  bool space = false;
+  for (char c : s) {
+    if (c == ' ' || c == '\n') {
+      space = true;
+      continue;
+    }
+    if (space && !out.empty() && out.back() != '[' && out.back() != '(' && c != ']' && c != ')') out += ' ';
+    space = false;
+    out += c;
+  }
+  return out;
+}
+
+std::vector<std::string> split_ws(const std::string& s) {
+  std::vector<std::string> out;
+  std::istringstream in(s);
+  std::string tok;
+  while (in >> tok) out.push_back(tok);
+  return out;
+}
+
+struct ParsedEqn {
+  std::vector<std::pair<std::string, std::string>> binders;  // name, type
+  std::string prim;                                           // primitive and params
+  std::vector<std::string> operands;
+};
+
+// `name:type` -> {name, type}; a literal `1.0:f32[]` or a var `a` otherwise.
+std::pair<std::string, std::string> split_binder(const std::string& b) {
+  size_t c = b.find(':');
+  if (c == std::string::npos) return {b, ""};
+  return {b.substr(0, c), b.substr(c + 1)};
+}
+
+bool is_var(const std::string& tok) {
+  return !tok.empty() && std::all_of(tok.begin(), tok.end(), [](char c) { return c >= 'a' && c <= 'z'; });
+}
+
+std::optional<std::string> canonicalize(const std::string& text, std::string* why) {
+  std::vector<std::string> lines;
+  {
+    std::istringstream in(text);
+    std::string l;
+    while (std::getline(in, l)) lines.push_back(l);
+  }
+  if (lines.size() < 2) return std::nullopt;
+  const std::string& head = lines.front();
+  size_t semi = head.find(';'), let = head.rfind(". let");
+  if (head.rfind("{ lambda ", 0) != 0 || semi == std::string::npos || let == std::string::npos) {
+    *why = "unexpected header: " + head;
+    return std::nullopt;
+  }
+  std::vector<std::string> inputs = split_ws(head.substr(9, semi - 9));
+  for (const std::string& b : split_ws(head.substr(semi + 1, let - semi - 1))) inputs.push_back(b);
+  // The tail `  in (...) }` may itself span lines; it starts at the last line indented by exactly 2.
+  size_t tail = lines.size();
+  for (size_t i = lines.size(); i-- > 1;)
+    if (lines[i].rfind("  in ", 0) == 0) {
+      tail = i;
+      break;
+    }
+  if (tail == lines.size()) {
+    *why = "no `in` line";
+    return std::nullopt;
+  }
+  std::string tail_text;
+  for (size_t i = tail; i < lines.size(); ++i) tail_text += lines[i] + "\n";
+  std::vector<std::string> eqn_texts;
+  for (size_t i = 1; i < tail; ++i) {
+    const std::string& l = lines[i];
+    // `] a` closes the params of a multi-line equation at the equation's indent.
+    if (l.rfind("    ", 0) == 0 && l.size() > 4 && l[4] != ' ' && l[4] != ']')
+      eqn_texts.push_back(l.substr(4));
+    else if (!eqn_texts.empty())
+      eqn_texts.back() += "\n" + l;
+    else {
+      *why = "stray line: " + l;
+      return std::nullopt;
+    }
+  }
+  std::vector<ParsedEqn> eqns;
+  for (const std::string& e : eqn_texts) {
+    ParsedEqn p;
+    size_t eq = e.find(" = ");
+    if (eq == std::string::npos) {
+      *why = "no ` = ` in equation: " + e;
+      return std::nullopt;
+    }
+    for (const std::string& b : split_ws(e.substr(0, eq))) p.binders.push_back(split_binder(b));
+    std::string rhs = e.substr(eq + 3);
+    // The primitive name, then params in [...] (nesting counted), then operands.
+    size_t k = 0;
+    while (k < rhs.size() && rhs[k] != ' ' && rhs[k] != '[' && rhs[k] != '\n') ++k;
+    if (k < rhs.size() && rhs[k] == '[') {
+      int depth = 0;
+      for (; k < rhs.size(); ++k) {
+        if (rhs[k] == '[' || rhs[k] == '{' || rhs[k] == '(') ++depth;
+        if (rhs[k] == ']' || rhs[k] == '}' || rhs[k] == ')') --depth;
+        if (depth == 0) {
+          ++k;
+          break;
+        }
+      }
+    }
+    p.prim = collapse_ws(rhs.substr(0, k));
+    p.operands = split_ws(rhs.substr(k));
+    eqns.push_back(std::move(p));
+  }
+  std::map<std::string, std::string> names;
+  std::ostringstream out;
+  out << "inputs:";
+  for (const std::string& b : inputs) {
+    auto [n, ty] = split_binder(b);
+    std::string cn = "v" + std::to_string(names.size());
+    names[n] = cn;
+    out << " " << cn << ":" << ty;
+  }
+  out << "\n";
+  std::map<std::string, size_t> defined_by;
+  for (size_t i = 0; i < eqns.size(); ++i)
+    for (const auto& [n, ty] : eqns[i].binders)
+      if (n != "_") defined_by[n] = i;
+  auto ready = [&](const ParsedEqn& e) {
+    for (const std::string& o : e.operands)
+      if (is_var(o) && defined_by.count(o) && !names.count(o)) return false;
+    return true;
+  };
+  auto key = [&](const ParsedEqn& e) {
+    std::string s;
+    for (const auto& [n, ty] : e.binders) s += ty + " ";
+    s += "= " + e.prim;
+    for (const std::string& o : e.operands) s += " " + (is_var(o) && names.count(o) ? names.at(o) : o);
+    return s;
+  };
+  std::vector<bool> done(eqns.size(), false);
+  for (size_t emitted = 0; emitted < eqns.size(); ++emitted) {
+    std::optional<size_t> best;
+    std::string best_key;
+    for (size_t i = 0; i < eqns.size(); ++i) {
+      if (done[i] || !ready(eqns[i])) continue;
+      std::string k = key(eqns[i]);
+      if (!best || k < best_key) best = i, best_key = k;
+    }
+    if (!best) {
+      *why = "cyclic or undefined operands";
+      return std::nullopt;
+    }
+    done[*best] = true;
+    std::string binders;
+    for (const auto& [n, ty] : eqns[*best].binders) {
+      std::string cn = n == "_" ? "_" : "v" + std::to_string(names.size());
+      if (n != "_") names[n] = cn;
+      binders += cn + ":" + ty + " ";
+    }
+    out << binders << best_key.substr(best_key.find("= ")) << "\n";
+  }
+  // The outputs, renamed.
+  std::string t = collapse_ws(tail_text);
+  std::string renamed;
+  std::string tok;
+  auto flush = [&] {
+    renamed += is_var(tok) && names.count(tok) ? names.at(tok) : tok;
+    tok.clear();
+  };
+  for (char c : t) {
+    if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.' || c == ':') {
+      tok += c;
+    } else {
+      flush();
+      renamed += c;
+    }
+  }
+  flush();
+  out << renamed << "\n";
+  return out.str();
+}
+
+// The first line where two texts differ, for failure messages.
+std::string first_difference(const std::string& got, const std::string& want) {
+  std::istringstream g(got), w(want);
+  std::string lg, lw;
+  for (int n = 1;; ++n) {
+    bool hg = static_cast<bool>(std::getline(g, lg)), hw = static_cast<bool>(std::getline(w, lw));
+    if (!hg && !hw) return "texts are equal";
+    if (!hg) lg = "<end>";
+    if (!hw) lw = "<end>";
+    if (lg != lw || !hg || !hw) return "line " + std::to_string(n) + ":\n   got: " + lg + "\n  want: " + lw;
+  }
+}
+
+}  // namespace
+
+class TestTransformGolden : public QObject {
+  Q_OBJECT
+ private slots:
+  void every_golden_has_a_case();
+  void canonical_ordering_is_order_insensitive();
+  void golden_data();
+  void golden();
+};
+
+void TestTransformGolden::every_golden_has_a_case() {
+  QStringList files = QDir(golden_dir()).entryList({"*.txt"}, QDir::Files, QDir::Name);
+  QVERIFY(files.size() >= 34);
+  for (const QString& f : files) {
+    std::string name = f.chopped(4).toStdString();
+    if (!cases().count(name)) QFAIL(("golden without a C++ case: " + name).c_str());
+  }
+  for (const auto& [name, c] : cases())
+    if (!files.contains(QString::fromStdString(name) + ".txt")) QFAIL(("case without a golden: " + name).c_str());
+}
+
+// The canonicalization itself: two texts that differ only in the order of
+// independent equations agree, a changed operand does not.
+void TestTransformGolden::canonical_ordering_is_order_insensitive() {
+  std::string a =
+      "{ lambda ; a:f32[3]. let\n"
+      "    b:f32[3] = sin a\n"
+      "    c:f32[3] = cos a\n"
+      "    d:f32[3] = mul b c\n"
+      "  in (d, b) }\n";
+  std::string b =
+      "{ lambda ; a:f32[3]. let\n"
+      "    b:f32[3] = cos a\n"
+      "    c:f32[3] = sin a\n"
+      "    d:f32[3] = mul c b\n"
+      "  in (d, c) }\n";
+  std::string c =
+      "{ lambda ; a:f32[3]. let\n"
+      "    b:f32[3] = cos a\n"
+      "    c:f32[3] = sin a\n"
+      "    d:f32[3] = mul b c\n"
+      "  in (d, c) }\n";
+  std::string why;
+  auto ca = canonicalize(a, &why), cb = canonicalize(b, &why), cc = canonicalize(c, &why);
+  QVERIFY2(ca && cb && cc, why.c_str());
+  QCOMPARE(QString::fromStdString(*ca), QString::fromStdString(*cb));
+  QVERIFY(*ca != *cc);
+  // Every golden canonicalizes (multi-line params and nested jaxprs included).
+  for (const auto& [name, c2] : cases()) {
+    std::string text = read_file(golden_dir() + "/" + QString::fromStdString(name) + ".txt");
+    QVERIFY2(canonicalize(text, &why).has_value(), (name + ": " + why).c_str());
+  }
+}
+
+void TestTransformGolden::golden_data() {
+  QTest::addColumn<QString>("name");
+  for (const auto& [name, c] : cases()) QTest::newRow(name.c_str()) << QString::fromStdString(name);
+}
+
+void TestTransformGolden::golden() {
+  QFETCH(QString, name);
+  const Case& c = cases().at(name.toStdString());
+  std::string want = read_file(golden_dir() + "/" + name + ".txt");
+  QVERIFY2(!want.empty(), qPrintable("missing golden " + name));
+  std::string got;
+  try {
+    got = print_closed_jaxpr(make_jaxpr(c.fn, c.args)) + "\n";
+  } catch (const std::exception& e) {
+    QFAIL(e.what());
+  }
+  if (c.compare == Compare::Canonical && got != want) {
+    std::string why;
+    auto cg = canonicalize(got, &why);
+    QVERIFY2(cg.has_value(), why.c_str());
+    auto cw = canonicalize(want, &why);
+    QVERIFY2(cw.has_value(), why.c_str());
+    if (*cg != *cw) {
+      qInfo().noquote() << QString::fromStdString("ours:\n" + got);
+      QFAIL(("canonical forms differ at " + first_difference(*cg, *cw)).c_str());
+    }
+    return;
+  }
+  if (got != want) {
+    qInfo().noquote() << QString::fromStdString("ours:\n" + got);
+    QFAIL(("differs from JAX's text at " + first_difference(got, want)).c_str());
+  }
+}
+
+QTEST_GUILESS_MAIN(TestTransformGolden)
+#include "tst_transform_golden.moc"
