@@ -4,6 +4,7 @@
 // these in engine/transforms.h.
 #pragma once
 
+#include <functional>
 #include <span>
 #include <vector>
 
@@ -42,6 +43,17 @@ struct LinearizedJaxpr {
   ClosedJaxpr tangent;
 };
 LinearizedJaxpr linearize_jaxpr(const ClosedJaxpr& cj, const std::vector<bool>& nonzeros);
+
+// Rules of call primitives (jit, remat2): the sub-jaxpr in params["jaxpr"]
+// is transformed and `rebind` binds the primitive again with the new body.
+using CallRebind = std::function<std::vector<Value>(ClosedJaxpr body, std::span<const Value> args)>;
+JvpResult call_jvp(std::span<const Value> primals, std::span<const Value> tangents, const Params& params,
+                   const CallRebind& rebind);
+std::vector<Value> call_transpose(std::span<const Value> cts, std::span<const Value> args,
+                                  std::span<const ShapedArray> in_avals, const Params& params,
+                                  const CallRebind& rebind);
+BatchResult call_batch(std::span<const Value> args, std::span<const int> dims, const Params& params,
+                       int64_t axis_size, const CallRebind& rebind);
 
 // Applies a linearized function to input tangents (undefined: zero).
 std::vector<Value> apply_linearized(const Linearized& lin, std::span<const Value> tangents);

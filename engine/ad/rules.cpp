@@ -132,10 +132,13 @@ Value moveaxis(const Value& x, int from, int to) {
 Value broadcast_batched(const Value& x, int64_t size, int axis) {
   Shape shape = x.shape();
   shape.insert(shape.begin() + axis, size);
-  std::vector<int64_t> dims;
+  // JAX computes these dims with numpy (np.delete), so they print as np.int64.
+  std::vector<Param> dims;
   for (int i = 0; i < static_cast<int>(shape.size()); ++i)
-    if (i != axis) dims.push_back(i);
-  return lax::broadcast_in_dim(x, shape, dims);
+    if (i != axis) dims.push_back(Param::numpy_integer(i, "np.int64"));
+  static const Primitive& bcast = get_primitive("broadcast_in_dim");
+  return bind1(bcast, {x}, {{"shape", Param::ints(shape)}, {"broadcast_dimensions", Param::tuple(std::move(dims))},
+                            {"sharding", Param::none()}});
 }
 
 Value bdim_at_front(const Value& x, int bdim, int64_t size) {

@@ -21,6 +21,7 @@ std::string_view kind_name(Param::Kind k) {
     case Param::Kind::List: return "list";
     case Param::Kind::Record: return "record";
     case Param::Kind::Jaxpr: return "jaxpr";
+    case Param::Kind::Opaque: return "opaque";
   }
   return "?";
 }
@@ -103,6 +104,19 @@ Param Param::jaxpr(ClosedJaxprPtr j) {
   return p;
 }
 
+Param Param::opaque(std::shared_ptr<const void> value, std::string label) {
+  Param p;
+  p.kind_ = Kind::Opaque;
+  p.opaque_ = std::move(value);
+  p.s_ = std::move(label);
+  return p;
+}
+
+const void* Param::opaque_ptr() const {
+  if (kind_ != Kind::Opaque) kind_error(Kind::Opaque, kind_);
+  return opaque_.get();
+}
+
 bool Param::as_bool() const {
   if (kind_ != Kind::Bool) kind_error(Kind::Bool, kind_);
   return b_;
@@ -178,6 +192,7 @@ std::string Param::str() const {
       return out + ")";
     }
     case Kind::Jaxpr: return "{ jaxpr }";
+    case Kind::Opaque: return s_;
   }
   return "";
 }
@@ -195,6 +210,7 @@ bool Param::operator==(const Param& o) const {
     case Kind::List: return *items_ == *o.items_;
     case Kind::Record: return s_ == o.s_ && *items_ == *o.items_ && *fields_ == *o.fields_;
     case Kind::Jaxpr: return jaxpr_ == o.jaxpr_;
+    case Kind::Opaque: return opaque_ == o.opaque_;
   }
   return false;
 }

@@ -19,7 +19,7 @@ using ClosedJaxprPtr = std::shared_ptr<const ClosedJaxpr>;
 
 class Param {
  public:
-  enum class Kind : uint8_t { None, Bool, Int, Float, Str, DType, Tuple, List, Record, Jaxpr };
+  enum class Kind : uint8_t { None, Bool, Int, Float, Str, DType, Tuple, List, Record, Jaxpr, Opaque };
 
   Param() = default;  // None
   static Param none() { return {}; }
@@ -37,6 +37,9 @@ class Param {
   // A named record printed as `Name(field=value, ...)`.
   static Param record(std::string name, std::vector<std::pair<std::string, Param>> fields);
   static Param jaxpr(ClosedJaxprPtr j);
+  // A value only the primitive's rules understand (a custom_jvp's rule, say),
+  // compared by identity and printed as `label`. Never parsed back.
+  static Param opaque(std::shared_ptr<const void> value, std::string label);
 
   Kind kind() const { return kind_; }
   bool is_none() const { return kind_ == Kind::None; }
@@ -50,6 +53,10 @@ class Param {
   const std::vector<std::string>& field_names() const;  // Record
   const Param& field(std::string_view name) const;       // Record
   const ClosedJaxprPtr& as_jaxpr() const;
+  template <typename T>
+  const T& as_opaque() const {
+    return *static_cast<const T*>(opaque_ptr());
+  }
 
   // Python's str() of the value: `(1, 2)`, `(0,)`, `[1]`, `None`, `float32`.
   // Jaxpr params are printed by the jaxpr printer, not here.
@@ -66,6 +73,9 @@ class Param {
   std::shared_ptr<const std::vector<Param>> items_;
   std::shared_ptr<const std::vector<std::string>> fields_;
   ClosedJaxprPtr jaxpr_;
+  std::shared_ptr<const void> opaque_;
+
+  const void* opaque_ptr() const;
 };
 
 // Ordered name -> Param map. Lookups are linear: an equation has few params.

@@ -16,6 +16,7 @@ void register_linalg_primitives();       // linalg.cpp: dot_general
 void register_sort_primitives();         // sort.cpp: sort
 void register_random_primitives();       // random.cpp: threefry2x32 random_bits
 void register_call_primitives();         // calls.cpp: jit, stop_gradient
+void register_custom_derivative_primitives();  // engine/custom_derivatives.cpp: custom_jvp_call custom_vjp_call custom_lin
 
 // Transformation rules (jvp, transpose, batching), one file per family
 // (<family>_rules.cpp), attached once every primitive exists because rules
@@ -39,6 +40,7 @@ inline void register_all_primitive_families() {
   register_sort_primitives();
   register_random_primitives();
   register_call_primitives();
+  register_custom_derivative_primitives();
   register_elementwise_rules();
   register_structural_rules();
   register_indexing_rules();
