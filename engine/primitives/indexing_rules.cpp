@@ -1,10 +1,463 @@
-// Transformation rules of the indexing primitives.
+// Transformation rules of the indexing primitives, after jax/_src/lax/slicing.py:
+// slice transposes to pad, dynamic_slice to dynamic_update_slice, gather to
+// scatter-add and back; under vmap dynamic_slice becomes a gather, and
+// gather/scatter-add take the batch as an extra window dimension (operand
+// batched only), extra index dimension (indices batched only) or as
+// operand_batching_dims / *_indices_batching_dims (both batched).
+#include <map>
+#include <mutex>
+
 #include "engine/ad/rules.h"
+#include "engine/jaxpr/staging.h"
 #include "engine/lax.h"
 #include "engine/primitives/families.h"
 
 namespace jxr {
 
-void register_indexing_rules() {}
+namespace {
+
+using std::span;
+
+// --- ints with their Python types ---------------------------------------
+// JAX's rules build dimension numbers and padding configs with numpy
+// arithmetic (np.add(1, dims), np.subtract(shape, limit)), whose elements are
+// np.int64 and print as `np.int64(1)`, while literal prefixes such as (0,)
+// stay Python ints. The rules below keep the Param items, not plain int64s,
+// so that transformed jaxprs (and transformations of them) print as JAX's.
+using PyInts = std::vector<Param>;
+
+bool is_numpy_int(const Param& p) { return p.str().starts_with("np."); }
+Param np_int(int64_t v) { return Param::numpy_integer(v, "np.int64"); }
+PyInts items_of(const Param& p) { return p.is_none() ? PyInts{} : p.items(); }
+// np.add(1, dims): every element becomes np.int64.
+PyInts np_add1(const PyInts& v) {
+  PyInts out;
+  for (const Param& p : v) out.push_back(np_int(p.as_int() + 1));
+  return out;
+}
+// tuple(1 + d for d in dims): each element keeps its own type.
+PyInts py_add1(const PyInts& v) {
+  PyInts out;
+  for (const Param& p : v) out.push_back(is_numpy_int(p) ? np_int(p.as_int() + 1) : Param::integer(p.as_int() + 1));
+  return out;
+}
+// (k,) + dims
+PyInts prepend(int64_t k, PyInts v) {
+  v.insert(v.begin(), Param::integer(k));
+  return v;
+}
+PyInts py_range(int64_t n) {
+  PyInts out;
+  for (int64_t i = 0; i < n; ++i) out.push_back(Param::integer(i));
+  return out;
+}
+bool holds(const PyInts& v, int64_t x) {
+  for (const Param& p : v)
+    if (p.as_int() == x) return true;
+  return false;
+}
+
+// Gather/scatter dimension numbers as Param items, field by field.
+struct GatherDnums {
+  PyInts offset_dims, collapsed_slice_dims, start_index_map, operand_batching_dims, start_indices_batching_dims;
+};
+struct ScatterDnums {
+  PyInts update_window_dims, inserted_window_dims, scatter_dims_to_operand_dims, operand_batching_dims,
+      scatter_indices_batching_dims;
+};
+
+GatherDnums gather_dnums(const Param& p) {
+  return {items_of(p.field("offset_dims")), items_of(p.field("collapsed_slice_dims")),
+          items_of(p.field("start_index_map")), items_of(p.field("operand_batching_dims")),
+          items_of(p.field("start_indices_batching_dims"))};
+}
+Param gather_dnums_param(const GatherDnums& d) {
+  return Param::record("GatherDimensionNumbers", {{"offset_dims", Param::tuple(d.offset_dims)},
+                                                  {"collapsed_slice_dims", Param::tuple(d.collapsed_slice_dims)},
+                                                  {"start_index_map", Param::tuple(d.start_index_map)},
+                                                  {"operand_batching_dims", Param::tuple(d.operand_batching_dims)},
+                                                  {"start_indices_batching_dims",
+                                                   Param::tuple(d.start_indices_batching_dims)}});
+}
+ScatterDnums scatter_dnums(const Param& p) {
+  return {items_of(p.field("update_window_dims")), items_of(p.field("inserted_window_dims")),
+          items_of(p.field("scatter_dims_to_operand_dims")), items_of(p.field("operand_batching_dims")),
+          items_of(p.field("scatter_indices_batching_dims"))};
+}
+Param scatter_dnums_param(const ScatterDnums& d) {
+  return Param::record("ScatterDimensionNumbers",
+                       {{"update_window_dims", Param::tuple(d.update_window_dims)},
+                        {"inserted_window_dims", Param::tuple(d.inserted_window_dims)},
+                        {"scatter_dims_to_operand_dims", Param::tuple(d.scatter_dims_to_operand_dims)},
+                        {"operand_batching_dims", Param::tuple(d.operand_batching_dims)},
+                        {"scatter_indices_batching_dims", Param::tuple(d.scatter_indices_batching_dims)}});
+}
+
+const Primitive& prim(std::string_view name) { return get_primitive(name); }
+
+bool is_fill_mode(const Param& mode) {
+  return lax::gather_mode_from_param(mode) == lax::GatherScatterMode::FillOrDrop;
+}
+
+// gather_p.bind as lax.gather leaves it: fill_value only in FILL_OR_DROP mode.
+Value gather(const Value& operand, const Value& indices, const GatherDnums& dn, const std::vector<int64_t>& sizes,
+             bool unique_indices, bool indices_are_sorted, const Param& mode, const Param& fill_value) {
+  return bind1(prim("gather"), {operand, indices},
+               {{"dimension_numbers", gather_dnums_param(dn)},
+                {"slice_sizes", Param::ints(sizes)},
+                {"unique_indices", Param::boolean(unique_indices)},
+                {"indices_are_sorted", Param::boolean(indices_are_sorted)},
+                {"mode", mode},
+                {"fill_value", is_fill_mode(mode) ? fill_value : Param::none()}});
+}
+
+// The `add` update_jaxpr that lax.scatter_add records, per dtype; taken from
+// a traced lax::scatter_add so that it is the very jaxpr lax builds.
+Param add_update_jaxpr(DType dtype) {
+  static std::mutex mu;
+  static std::map<DType, Param> cache;
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    auto it = cache.find(dtype);
+    if (it != cache.end()) return it->second;
+  }
+  std::vector<ShapedArray> avals{{{1}, dtype, false}, {{1, 1}, DType::I32, false}, {{1}, dtype, false}};
+  ClosedJaxpr cj = trace_to_jaxpr(
+      [](span<const Value> a) {
+        lax::ScatterDimensionNumbers dn{{}, {0}, {0}, {}, {}};
+        return std::vector<Value>{lax::scatter_add(a[0], a[1], a[2], dn)};
+      },
+      avals);
+  Param p = cj.jaxpr->eqns.at(0).params.get("update_jaxpr");
+  std::lock_guard<std::mutex> lock(mu);
+  return cache.emplace(dtype, p).first->second;
+}
+
+// scatter-add bound with `params` (update_jaxpr, mode ...) but new operands
+// and dimension numbers.
+Value scatter_add_like(const Params& params, const Value& operand, const Value& indices, const Value& updates,
+                       const ScatterDnums& dn, std::optional<bool> sorted = {}, std::optional<bool> unique = {}) {
+  Params p = params;
+  p.set("dimension_numbers", scatter_dnums_param(dn));
+  if (sorted) p.set("indices_are_sorted", Param::boolean(*sorted));
+  if (unique) p.set("unique_indices", Param::boolean(*unique));
+  return bind1(prim("scatter-add"), {operand, indices, updates}, p);
+}
+
+// A new scatter-add, as lax.scatter_add(operand, indices, updates, dnums, ...).
+Value scatter_add(const Value& operand, const Value& indices, const Value& updates, const ScatterDnums& dn,
+                  bool indices_are_sorted, bool unique_indices, const Param& mode) {
+  return bind1(prim("scatter-add"), {operand, indices, updates},
+               {{"update_jaxpr", add_update_jaxpr(operand.dtype())},
+                {"update_consts", Param::tuple({})},
+                {"dimension_numbers", scatter_dnums_param(dn)},
+                {"indices_are_sorted", Param::boolean(indices_are_sorted)},
+                {"unique_indices", Param::boolean(unique_indices)},
+                {"mode", mode}});
+}
+
+// lax.full(shape, 0, dtype): a literal for scalars, else broadcast_in_dim.
+Value zeros(const Shape& shape, DType dtype) { return ad::zeros_like_aval(ShapedArray{shape, dtype, false}); }
+
+std::vector<Value> operands_from(span<const Value> args, size_t first) {
+  return std::vector<Value>(args.begin() + static_cast<std::ptrdiff_t>(first), args.end());
+}
+
+// --- slice ------------------------------------------------------------------
+
+// The cotangent of slice's operand: ct padded with zeros back to the operand's
+// shape, strides becoming interior padding.
+std::vector<Value> slice_transpose(const Value& ct, span<const Value>, span<const ShapedArray> in_avals,
+                                   const Params& params) {
+  const Shape& shape = in_avals[0].shape;
+  const PyInts start = items_of(params.get("start_indices"));
+  const std::vector<int64_t> limit = params.get_ints("limit_indices");
+  const Param& sp = params.get("strides");
+  std::vector<int64_t> strides = sp.is_none() ? std::vector<int64_t>(shape.size(), 1) : sp.as_ints();
+  bool unit = true;
+  for (int64_t s : strides) unit = unit && s == 1;
+  std::vector<Param> cfg;
+  for (size_t k = 0; k < shape.size(); ++k) {
+    if (unit) {
+      cfg.push_back(Param::tuple({start[k], np_int(shape[k] - limit[k]), Param::integer(0)}));
+    } else {
+      const int64_t n = ct.shape()[k];
+      const int64_t real_limit = start[k].as_int() + (n == 0 ? 0 : 1 + (n - 1) * strides[k]);
+      cfg.push_back(Param::tuple({start[k], np_int(shape[k] - real_limit), np_int(strides[k] - 1)}));
+    }
+  }
+  Value zero = Array::scalar(0.0, ct.dtype());
+  return {bind1(prim("pad"), {ct, zero}, {{"padding_config", Param::tuple(std::move(cfg))}})};
+}
+
+// The batch axis is kept where it is, taken whole.
+BatchResult slice_batch(span<const Value> args, span<const int> dims, const Params& params, int64_t) {
+  const Value& x = args[0];
+  const int bd = dims[0];
+  PyInts start = items_of(params.get("start_indices")), limit = items_of(params.get("limit_indices"));
+  start.insert(start.begin() + bd, Param::integer(0));
+  limit.insert(limit.begin() + bd, Param::integer(x.shape()[bd]));
+  Param strides = params.get("strides");
+  if (!strides.is_none()) {
+    PyInts s = strides.items();
+    s.insert(s.begin() + bd, Param::integer(1));
+    strides = Param::tuple(std::move(s));
+  }
+  Value out = bind1(prim("slice"), {x},
+                    {{"start_indices", Param::tuple(std::move(start))},
+                     {"limit_indices", Param::tuple(std::move(limit))},
+                     {"strides", strides}});
+  return {{out}, {bd}};
+}
+
+// --- gather -----------------------------------------------------------------
+
+// JAX's _gather_batching_rule on explicit fields, shared with dynamic_slice.
+BatchResult gather_batch_impl(Value operand, Value indices, int operand_bd, int indices_bd, const GatherDnums& dn,
+                              std::vector<int64_t> sizes, bool unique, bool sorted, const Param& mode,
+                              const Param& fill_value) {
+  if (operand_bd != kNotMapped && indices_bd == kNotMapped) {
+    // The batch becomes a leading window dimension taken whole.
+    operand = ad::moveaxis(operand, operand_bd, 0);
+    sizes.insert(sizes.begin(), operand.shape()[0]);
+    GatherDnums d{prepend(0, np_add1(dn.offset_dims)), np_add1(dn.collapsed_slice_dims), np_add1(dn.start_index_map),
+                  np_add1(dn.operand_batching_dims), dn.start_indices_batching_dims};
+    return {{gather(operand, indices, d, sizes, unique, sorted, mode, fill_value)}, {0}};
+  }
+  if (operand_bd == kNotMapped) {
+    // The batch becomes a leading index batch dimension. Batched indices into
+    // one array may repeat or lose their order.
+    indices = ad::moveaxis(indices, indices_bd, 0);
+    GatherDnums d{py_add1(dn.offset_dims), dn.collapsed_slice_dims, dn.start_index_map, dn.operand_batching_dims,
+                  np_add1(dn.start_indices_batching_dims)};
+    return {{gather(operand, indices, d, sizes, false, false, mode, fill_value)}, {0}};
+  }
+  // Both batched: the batch pairs operand and indices as a batching dimension.
+  operand = ad::moveaxis(operand, operand_bd, 0);
+  indices = ad::moveaxis(indices, indices_bd, 0);
+  sizes.insert(sizes.begin(), operand.shape()[0] == 0 ? 0 : 1);
+  GatherDnums d{np_add1(dn.offset_dims), np_add1(dn.collapsed_slice_dims), np_add1(dn.start_index_map),
+                prepend(0, np_add1(dn.operand_batching_dims)), prepend(0, np_add1(dn.start_indices_batching_dims))};
+  return {{gather(operand, indices, d, sizes, unique, sorted, mode, fill_value)}, {0}};
+}
+
+BatchResult gather_batch(span<const Value> args, span<const int> dims, const Params& params, int64_t) {
+  return gather_batch_impl(args[0], args[1], dims[0], dims[1], gather_dnums(params.get("dimension_numbers")),
+                           params.get_ints("slice_sizes"), params.get("unique_indices").as_bool(),
+                           params.get("indices_are_sorted").as_bool(), params.get("mode"), params.get("fill_value"));
+}
+
+// Linear in the operand: the same gather of the tangent (out-of-bounds slots
+// of FILL_OR_DROP get a zero tangent).
+Value gather_tangent(const Value& t, span<const Value> primals, const Params& params) {
+  return gather(t, primals[1], gather_dnums(params.get("dimension_numbers")), params.get_ints("slice_sizes"),
+                params.get("unique_indices").as_bool(), params.get("indices_are_sorted").as_bool(),
+                params.get("mode"), Param::integer(0));
+}
+
+// The operand's cotangent: ct scatter-added into zeros at the same windows.
+std::vector<Value> gather_transpose(span<const Value> cts, span<const Value> args, span<const ShapedArray> in_avals,
+                                    const Params& params) {
+  std::vector<Value> out(args.size());
+  if (!ad::is_zero(args[0]) || ad::is_zero(cts[0])) return out;
+  const GatherDnums g = gather_dnums(params.get("dimension_numbers"));
+  ScatterDnums s{g.offset_dims, g.collapsed_slice_dims, g.start_index_map, g.operand_batching_dims,
+                 g.start_indices_batching_dims};
+  Value z = zeros(in_avals[0].shape, cts[0].dtype());
+  out[0] = scatter_add(z, args[1], cts[0], s, params.get("indices_are_sorted").as_bool(),
+                       params.get("unique_indices").as_bool(), params.get("mode"));
+  return out;
+}
+
+// --- scatter-add --------------------------------------------------------------
+
+JvpResult scatter_add_jvp(span<const Value> primals, span<const Value> tangents, const Params& params) {
+  const Primitive& p = prim("scatter-add");
+  Value out = bind1(p, primals, params);
+  if (ad::is_zero(tangents[0]) && ad::is_zero(tangents[2])) return {{out}, {Value()}};
+  Value g_operand = ad::instantiate_zeros(tangents[0], primals[0].aval());
+  Value g_updates = ad::instantiate_zeros(tangents[2], primals[2].aval());
+  return {{out}, {bind1(p, {g_operand, primals[1], g_updates}, params)}};
+}
+
+// Linear in operand and updates: the operand's cotangent is ct itself, the
+// updates' is ct gathered at the update windows.
+std::vector<Value> scatter_add_transpose(span<const Value> cts, span<const Value> args,
+                                         span<const ShapedArray> in_avals, const Params& params) {
+  std::vector<Value> out(args.size());
+  const Value& t = cts[0];
+  if (ad::is_zero(t)) return out;
+  if (ad::is_zero(args[0])) out[0] = t;
+  if (ad::is_zero(args[2])) {
+    const ScatterDnums s = scatter_dnums(params.get("dimension_numbers"));
+    GatherDnums g{s.update_window_dims, s.inserted_window_dims, s.scatter_dims_to_operand_dims,
+                  s.operand_batching_dims, s.scatter_indices_batching_dims};
+    const Shape& updates_shape = in_avals[2].shape;
+    std::vector<int64_t> sizes;
+    size_t pos = 0;
+    for (int64_t i = 0; i < t.ndim(); ++i) {
+      if (holds(s.inserted_window_dims, i) || holds(s.operand_batching_dims, i))
+        sizes.push_back(1);
+      else
+        sizes.push_back(updates_shape[s.update_window_dims[pos++].as_int()]);
+    }
+    out[2] = gather(t, args[1], g, sizes, false, false, params.get("mode"), Param::integer(0));
+  }
+  return out;
+}
+
+BatchResult scatter_add_batch(span<const Value> args, span<const int> dims, const Params& params, int64_t size) {
+  const ScatterDnums dn = scatter_dnums(params.get("dimension_numbers"));
+  // The operand gets the batch in front (created when unbatched) so that each
+  // example scatters into its own slice.
+  Value operand = ad::bdim_at_front(args[0], dims[0], size);
+  Value updates = ad::bdim_at_front(args[2], dims[2], size);
+  if (dims[1] == kNotMapped) {
+    ScatterDnums d{prepend(0, np_add1(dn.update_window_dims)), np_add1(dn.inserted_window_dims),
+                   np_add1(dn.scatter_dims_to_operand_dims), np_add1(dn.operand_batching_dims),
+                   dn.scatter_indices_batching_dims};
+    return {{scatter_add_like(params, operand, args[1], updates, d)}, {0}};
+  }
+  Value indices = ad::bdim_at_front(args[1], dims[1], size);
+  ScatterDnums d{np_add1(dn.update_window_dims), np_add1(dn.inserted_window_dims),
+                 np_add1(dn.scatter_dims_to_operand_dims), prepend(0, np_add1(dn.operand_batching_dims)),
+                 prepend(0, np_add1(dn.scatter_indices_batching_dims))};
+  return {{scatter_add_like(params, operand, indices, updates, d)}, {0}};
+}
+
+// --- dynamic_slice / dynamic_update_slice ---------------------------------------
+
+// The scalar start indices of a batched dynamic_(update_)slice as one index
+// array [size, n] (batch dim 0), or [n] when none is batched; as JAX's
+// _batch_dynamic_slice_indices.
+std::pair<Value, int> batch_dynamic_slice_indices(span<const Value> idx, span<const int> dims) {
+  if (idx.empty()) return {Array::from_vector<int32_t>({}, {0}), kNotMapped};
+  int64_t size = -1;
+  for (size_t i = 0; i < idx.size(); ++i)
+    if (dims[i] != kNotMapped) size = idx[i].shape()[dims[i]];
+  std::vector<Value> cols;
+  for (size_t i = 0; i < idx.size(); ++i) {
+    if (size < 0)
+      cols.push_back(lax::broadcast_in_dim(idx[i], {1}, {}));
+    else
+      cols.push_back(lax::broadcast_in_dim(idx[i], {size, 1},
+                                           dims[i] != kNotMapped ? std::vector<int64_t>{0} : std::vector<int64_t>{}));
+  }
+  // lax.concatenate returns a lone operand as is.
+  Value cat = cols.size() == 1 ? cols[0] : lax::concatenate(cols, size < 0 ? 0 : 1);
+  return {cat, size < 0 ? kNotMapped : 0};
+}
+
+JvpResult dynamic_slice_jvp(span<const Value> primals, span<const Value> tangents, const Params& params) {
+  const Primitive& p = prim("dynamic_slice");
+  // JAX binds the tangent's slice first.
+  Value t;
+  if (!ad::is_zero(tangents[0])) {
+    std::vector<Value> a{tangents[0]};
+    a.insert(a.end(), primals.begin() + 1, primals.end());
+    t = bind1(p, a, params);
+  }
+  return {{bind1(p, primals, params)}, {t}};
+}
+
+// The operand's cotangent: ct written into zeros at the (clamped) start.
+std::vector<Value> dynamic_slice_transpose(span<const Value> cts, span<const Value> args,
+                                           span<const ShapedArray> in_avals, const Params&) {
+  std::vector<Value> out(args.size());
+  if (!ad::is_zero(args[0]) || ad::is_zero(cts[0])) return out;
+  Value z = zeros(in_avals[0].shape, in_avals[0].dtype);
+  out[0] = lax::dynamic_update_slice(z, cts[0], operands_from(args, 1));
+  return out;
+}
+
+// A dynamic slice is a gather of one window per example (CLIP keeps XLA's
+// clamping of the start).
+BatchResult dynamic_slice_batch(span<const Value> args, span<const int> dims, const Params& params, int64_t) {
+  const Value& operand = args[0];
+  const int64_t ndims = operand.ndim() - (dims[0] == kNotMapped ? 0 : 1);
+  GatherDnums dn{py_range(ndims), {}, py_range(ndims), {}, {}};
+  auto [index, index_bd] = batch_dynamic_slice_indices(args.subspan(1), dims.subspan(1));
+  return gather_batch_impl(operand, index, dims[0], index_bd, dn, params.get_ints("slice_sizes"), true, true,
+                           lax::gather_mode_param(lax::GatherScatterMode::Clip), Param::none());
+}
+
+JvpResult dynamic_update_slice_jvp(span<const Value> primals, span<const Value> tangents, const Params& params) {
+  const Primitive& p = prim("dynamic_update_slice");
+  Value out = bind1(p, primals, params);
+  if (ad::is_zero(tangents[0]) && ad::is_zero(tangents[1])) return {{out}, {Value()}};
+  std::vector<Value> a{ad::instantiate_zeros(tangents[0], primals[0].aval()),
+                       ad::instantiate_zeros(tangents[1], primals[1].aval())};
+  a.insert(a.end(), primals.begin() + 2, primals.end());
+  return {{out}, {bind1(p, a, params)}};
+}
+
+// Operand: ct with the window zeroed; update: the window of ct.
+std::vector<Value> dynamic_update_slice_transpose(span<const Value> cts, span<const Value> args,
+                                                  span<const ShapedArray> in_avals, const Params&) {
+  std::vector<Value> out(args.size());
+  const Value& t = cts[0];
+  if (ad::is_zero(t)) return out;
+  const Shape& update_shape = in_avals[1].shape;
+  const std::vector<Value> idx = operands_from(args, 2);
+  // As JAX, the zeros are made even when only the update is linear.
+  Value z = zeros(update_shape, t.dtype());
+  if (ad::is_zero(args[0])) out[0] = lax::dynamic_update_slice(t, z, idx);
+  if (ad::is_zero(args[1])) out[1] = lax::dynamic_slice(t, idx, update_shape);
+  return out;
+}
+
+// JAX batches dynamic_update_slice through vmap of the `scatter` primitive,
+// which jaxray lacks. Unbatched starts: a dynamic_update_slice with a zero
+// start on the leading batch axis. Batched starts: the update windows are
+// scatter-added into zeros, and a scatter-added int32 mask selects them over
+// the operand (exact, since each example writes one window into its own slice;
+// only a -0.0 update reads back as +0.0).
+BatchResult dynamic_update_slice_batch(span<const Value> args, span<const int> dims, const Params& params,
+                                       int64_t size) {
+  Value operand = ad::bdim_at_front(args[0], dims[0], size);
+  Value update = ad::bdim_at_front(args[1], dims[1], size);
+  auto [index, index_bd] = batch_dynamic_slice_indices(args.subspan(2), dims.subspan(2));
+  if (index_bd == kNotMapped) {
+    std::vector<Value> starts{Array::scalar(0, args.size() > 2 ? args[2].dtype() : DType::I32)};
+    for (size_t i = 2; i < args.size(); ++i) starts.push_back(args[i]);
+    std::vector<Value> a{operand, update};
+    a.insert(a.end(), starts.begin(), starts.end());
+    return {{bind1(prim("dynamic_update_slice"), a, params)}, {0}};
+  }
+  const int64_t n = update.ndim() - 1;
+  PyInts window = py_add1(py_range(n));
+  ScatterDnums dn{window, {}, window, {Param::integer(0)}, {Param::integer(0)}};
+  const Param clip = lax::gather_mode_param(lax::GatherScatterMode::Clip);
+  Value values = scatter_add(zeros(operand.shape(), operand.dtype()), index, update, dn, true, true, clip);
+  Value mask = scatter_add(zeros(operand.shape(), DType::I32), index, Array::full(update.shape(), 1, DType::I32), dn,
+                           true, true, clip);
+  Value which = lax::ne(mask, Array::scalar(0, DType::I32));
+  return {{lax::select_n(which, {operand, values})}, {0}};
+}
+
+}  // namespace
+
+void register_indexing_rules() {
+  auto& P = primitive_for_rules;
+
+  ad::def_linear(P("slice"), slice_transpose);
+  P("slice").batch = slice_batch;
+
+  P("dynamic_slice").jvp = dynamic_slice_jvp;
+  P("dynamic_slice").transpose = dynamic_slice_transpose;
+  P("dynamic_slice").batch = dynamic_slice_batch;
+
+  P("dynamic_update_slice").jvp = dynamic_update_slice_jvp;
+  P("dynamic_update_slice").transpose = dynamic_update_slice_transpose;
+  P("dynamic_update_slice").batch = dynamic_update_slice_batch;
+
+  ad::def_jvp(P("gather"), {gather_tangent, {}});
+  P("gather").transpose = gather_transpose;
+  P("gather").batch = gather_batch;
+
+  P("scatter-add").jvp = scatter_add_jvp;
+  P("scatter-add").transpose = scatter_add_transpose;
+  P("scatter-add").batch = scatter_add_batch;
+}
 
 }  // namespace jxr
