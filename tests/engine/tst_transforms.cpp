@@ -4,6 +4,7 @@
 #include <QtTest>
 
 #include "check_grads.h"
+#include "engine/custom_derivatives.h"
 #include "engine/jaxpr/print.h"
 #include "engine/numpy/numpy.h"
 #include "engine/transforms.h"
@@ -26,7 +27,32 @@ class TstTransforms : public QObject {
   void grad_errors();
   void perturbation_confusion();
   void check_grads_basic();
+  void custom_jvp_rule_and_jaxprs();
+  void custom_vjp_rule_and_jaxprs();
+  void checkpoint_recomputes_in_backward_pass();
+  void jit_inside_and_outside_grad_and_vmap();
+  void vmap_of_grad_equals_loop();
+  void vmap_of_vmap_with_different_axes();
+  void vmap_errors();
+  void hessian_equals_jacobian_compositions();
 };
+
+namespace {
+
+QString jaxpr_text(const ClosedJaxpr& cj) { return QString::fromStdString(print_closed_jaxpr(cj)); }
+
+// jax.custom_jvp f = sin with the rule (f(x), 2 * xdot), as `fj`.
+CustomJvp custom_sin() {
+  CustomJvp f([](const std::vector<Tree>& a) { return Tree(lax::sin(a[0].leaf())); }, "f");
+  f.defjvp(
+      [f](const std::vector<Tree>& p, const std::vector<Tree>& t) mutable {
+        return std::make_pair(f(p), Tree(lax::mul(scalar(2.0), t[0].leaf())));
+      },
+      "fj");
+  return f;
+}
+
+}  // namespace
 
 void TstTransforms::grad_of_sin_times_x() {
   Fn1 g = [](const Value& x) { return lax::mul(lax::sin(x), x); };
@@ -129,6 +155,242 @@ void TstTransforms::check_grads_basic() {
   }
   cos_p.jvp = saved;
   QVERIFY(caught);
+}
+
+void TstTransforms::custom_jvp_rule_and_jaxprs() {
+  CustomJvp f = custom_sin();
+  Fn1 g = value_fn([f](const std::vector<Tree>& a) { return f(a); });
+  QCOMPARE(grad(g)(scalar(0.3)).array().item(0), 2.0);
+  QCOMPARE(g(scalar(0.3)).array().item(0), double(float(std::sin(0.3f))));
+  // JAX 0.10.2: @jax.custom_jvp def f(x): return jnp.sin(x); @f.defjvp def
+  // fj(p, t): return f(p[0]), 2.0 * t[0]; make_jaxpr(f), (grad(f)), (vmap(f)).
+  QCOMPARE(jaxpr_text(make_jaxpr(g, Value(scalar(1.0)))),
+           QString("{ lambda ; a:f32[]. let\n"
+                   "    b:f32[] = custom_jvp_call[\n"
+                   "      name=f\n"
+                   "      call_jaxpr={ lambda ; c:f32[]. let d:f32[] = sin c in (d,) }\n"
+                   "      jvp=fj\n"
+                   "      symbolic_zeros=False\n"
+                   "    ] a\n"
+                   "  in (b,) }"));
+  QCOMPARE(jaxpr_text(make_jaxpr(grad(g), Value(scalar(1.0)))),
+           QString("{ lambda ; a:f32[]. let\n"
+                   "    _:f32[] = custom_jvp_call[\n"
+                   "      name=f\n"
+                   "      call_jaxpr={ lambda ; b:f32[]. let c:f32[] = sin b in (c,) }\n"
+                   "      jvp=fj\n"
+                   "      symbolic_zeros=False\n"
+                   "    ] a\n"
+                   "    d:f32[] = mul 2.0:f32[] 1.0:f32[]\n"
+                   "  in (d,) }"));
+  QCOMPARE(jaxpr_text(make_jaxpr(vmap(g), Value(arr({1, 1, 1})))),
+           QString("{ lambda ; a:f32[3]. let\n"
+                   "    b:f32[3] = custom_jvp_call[\n"
+                   "      name=f\n"
+                   "      call_jaxpr={ lambda ; c:f32[3]. let d:f32[3] = sin c in (d,) }\n"
+                   "      jvp=fj\n"
+                   "      symbolic_zeros=False\n"
+                   "    ] a\n"
+                   "  in (b,) }"));
+  // vmap of the custom derivative uses the batched rule.
+  Value gv = vmap(grad(g))(arr({0.1, 0.2}));
+  JXR_COMPARE_ARRAYS(gv.array(), arr({2, 2}), 0, 0);
+}
+
+void TstTransforms::custom_vjp_rule_and_jaxprs() {
+  CustomVjp f([](const std::vector<Tree>& a) { return Tree(lax::sin(a[0].leaf())); }, "g");
+  f.defvjp(
+      [](const std::vector<Tree>& a) {
+        Value out = lax::sin(a[0].leaf());  // named: staged in Python's order
+        Value res = lax::cos(a[0].leaf());
+        return std::make_pair(Tree(out), Tree(res));
+      },
+           [](const Tree& r, const Tree& ct) {
+             return std::vector<Tree>{Tree(lax::mul(lax::mul(scalar(3.0), ct.leaf()), r.leaf()))};
+           },
+           "gf", "gb");
+  Fn1 g = value_fn([f](const std::vector<Tree>& a) { return f(a); });
+  double x = 0.4;
+  QVERIFY(std::fabs(grad(g)(scalar(x)).array().item(0) - 3 * std::cos(x)) < 1e-6);
+  // JAX 0.10.2: jax.make_jaxpr(jax.grad(g))(1.0) with fwd (sin x, cos x) and
+  // bwd (3.0 * ct * r,).
+  QCOMPARE(jaxpr_text(make_jaxpr(grad(g), Value(scalar(1.0)))),
+           QString("{ lambda ; a:f32[]. let\n"
+                   "    _:f32[] = sin a\n"
+                   "    b:f32[] = cos a\n"
+                   "    c:f32[] = mul 3.0:f32[] 1.0:f32[]\n"
+                   "    d:f32[] = mul c b\n"
+                   "  in (d,) }"));
+  QCOMPARE(jaxpr_text(make_jaxpr(g, Value(scalar(1.0)))),
+           QString("{ lambda ; a:f32[]. let\n"
+                   "    b:f32[] = custom_vjp_call[\n"
+                   "      name=g\n"
+                   "      bwd=gb\n"
+                   "      call_jaxpr={ lambda ; c:f32[]. let d:f32[] = sin c in (d,) }\n"
+                   "      fwd=gf\n"
+                   "      symbolic_zeros=False\n"
+                   "    ] a\n"
+                   "  in (b,) }"));
+  QCOMPARE(QString::fromStdString(error_of([&] { jvp(g, scalar(1.0), scalar(1.0)); })),
+           QString("can't apply forward-mode autodiff (jvp) to a custom_vjp function."));
+  // grad of a vmapped sum goes through the batched fwd/bwd rules.
+  Fn1 total = [&](const Value& xs) { return jnp::sum(vmap(g)(xs)); };
+  Value gx = grad(total)(arr({0.1, 0.5}));
+  JXR_COMPARE_ARRAYS(gx.array(), arr({3 * std::cos(0.1), 3 * std::cos(0.5)}), 1e-6, 1e-6);
+}
+
+void TstTransforms::checkpoint_recomputes_in_backward_pass() {
+  TreeFn body = [](const std::vector<Tree>& a) { return Tree(lax::sin(lax::sin(a[0].leaf()))); };
+  Fn1 f = value_fn(checkpoint(body));
+  double x = 0.8;
+  double want = std::cos(std::sin(x)) * std::cos(x);
+  QVERIFY(std::fabs(grad(f)(scalar(x)).array().item(0) - want) < 1e-6);
+  // JAX 0.10.2: jax.make_jaxpr(jax.grad(jax.checkpoint(lambda x:
+  // jnp.sin(jnp.sin(x)))))(1.0): the primal inline, the backward pass a
+  // remat2 that recomputes sin and the cosines.
+  QCOMPARE(jaxpr_text(make_jaxpr(grad(f), Value(scalar(1.0)))),
+           QString("{ lambda ; a:f32[]. let\n"
+                   "    b:f32[] = sin a\n"
+                   "    _:f32[] = sin b\n"
+                   "    c:f32[] = remat2[\n"
+                   "      differentiated=True\n"
+                   "      jaxpr={ lambda ; d:f32[] e:f32[]. let\n"
+                   "          f:f32[] = sin d\n"
+                   "          g:f32[] = cos d\n"
+                   "          h:f32[] = cos f\n"
+                   "          i:f32[] = mul e h\n"
+                   "          j:f32[] = mul i g\n"
+                   "        in (j,) }\n"
+                   "      policy=None\n"
+                   "      prevent_cse=True\n"
+                   "    ] a 1.0:f32[]\n"
+                   "  in (c,) }"));
+  QCOMPARE(jaxpr_text(make_jaxpr(f, Value(scalar(1.0)))),
+           QString("{ lambda ; a:f32[]. let\n"
+                   "    b:f32[] = remat2[\n"
+                   "      differentiated=False\n"
+                   "      jaxpr={ lambda ; c:f32[]. let d:f32[] = sin c; e:f32[] = sin d in (e,) }\n"
+                   "      policy=None\n"
+                   "      prevent_cse=True\n"
+                   "    ] a\n"
+                   "  in (b,) }"));
+  // Forward mode and batching go through the sub-jaxpr too.
+  auto [p, t] = jvp(f, scalar(x), scalar(1.0));
+  QVERIFY(std::fabs(t.array().item(0) - want) < 1e-6);
+  Value v = vmap(grad(f))(arr({x, 0.1}));
+  QVERIFY(std::fabs(v.array().item(1) - std::cos(std::sin(0.1)) * std::cos(0.1)) < 1e-6);
+}
+
+void TstTransforms::jit_inside_and_outside_grad_and_vmap() {
+  Fn1 g = [](const Value& x) { return lax::mul(lax::sin(x), x); };
+  Jitted jg = jit(g);
+  Fn1 inner = [jg](const Value& x) { return jg(x); };
+  Jitted outer = jit(grad(g));
+  for (double x : {0.3, -1.1}) {
+    double want = std::cos(x) * x + std::sin(x);
+    QVERIFY(std::fabs(grad(inner)(scalar(x)).array().item(0) - want) < 1e-5);
+    QVERIFY(std::fabs(outer(scalar(x)).array().item(0) - want) < 1e-5);
+    QVERIFY(std::fabs(grad(grad(inner))(scalar(x)).array().item(0) - (2 * std::cos(x) - x * std::sin(x))) < 1e-5);
+  }
+  Value xs = arr({0.3, -1.1, 2.0});
+  Value a = vmap(grad(inner))(xs);
+  Value b = vmap([outer](const Value& x) { return outer(x); })(xs);
+  JXR_COMPARE_ARRAYS(a.array(), b.array(), 1e-6, 1e-6);
+  // JAX 0.10.2: jax.make_jaxpr(jax.grad(jax.jit(g)))(1.0).
+  QCOMPARE(jaxpr_text(make_jaxpr(grad(inner), Value(scalar(1.0)))),
+           QString("{ lambda ; a:f32[]. let\n"
+                   "    _:f32[] b:f32[] c:f32[] = jit[\n"
+                   "      name=<lambda>\n"
+                   "      jaxpr={ lambda ; a:f32[]. let\n"
+                   "          c:f32[] = sin a\n"
+                   "          b:f32[] = cos a\n"
+                   "          _:f32[] = mul c a\n"
+                   "        in (_, b, c) }\n"
+                   "    ] a\n"
+                   "    d:f32[] = jit[\n"
+                   "      name=<lambda>\n"
+                   "      jaxpr={ lambda ; b:f32[] a:f32[] c:f32[] e:f32[]. let\n"
+                   "          f:f32[] = mul c e\n"
+                   "          g:f32[] = mul e a\n"
+                   "          h:f32[] = mul g b\n"
+                   "          d:f32[] = add_any f h\n"
+                   "        in (d,) }\n"
+                   "    ] b a c 1.0:f32[]\n"
+                   "  in (d,) }"));
+}
+
+void TstTransforms::vmap_of_grad_equals_loop() {
+  Fn1 g = [](const Value& x) { return lax::mul(lax::cos(x), lax::mul(x, x)); };
+  std::vector<double> xs = {0.1, 0.5, -2.0, 3.0};
+  Value batched = vmap(grad(g))(arr(xs));
+  for (size_t i = 0; i < xs.size(); ++i)
+    QCOMPARE(batched.array().item(i), grad(g)(scalar(xs[i])).array().item(0));
+  // grad of a vmapped function: d/dx sum(g(x)) = g'(x) elementwise.
+  Fn1 total = [&](const Value& v) { return jnp::sum(vmap(g)(v)); };
+  Value via_grad = grad(total)(arr(xs));
+  JXR_COMPARE_ARRAYS(via_grad.array(), batched.array(), 1e-6, 1e-6);
+}
+
+void TstTransforms::vmap_of_vmap_with_different_axes() {
+  // f(x, y) = x * y + sin(x); outer vmap maps x over axis 1 and y over 0,
+  // inner vmap maps both over axis 0.
+  TreeFn f = [](const std::vector<Tree>& a) {
+    return Tree(lax::add(lax::mul(a[0].leaf(), a[1].leaf()), lax::sin(a[0].leaf())));
+  };
+  VmapOptions outer;
+  outer.in_axes = Tree::tuple({axis(1), axis(0)});
+  Array x = test::arr({1, 2, 3, 4, 5, 6}, {2, 3});  // [inner=2, outer=3]
+  Array y = test::arr({7, 8, 9, 10, 11, 12}, {3, 2});  // [outer=3, inner=2]
+  Tree r = vmap(vmap(f), outer)({Tree(x), Tree(y)});
+  const Array& out = r.leaf().array();
+  QCOMPARE(out.shape(), (Shape{3, 2}));
+  for (int o = 0; o < 3; ++o)
+    for (int i = 0; i < 2; ++i) {
+      double xv = x.item(i * 3 + o), yv = y.item(o * 2 + i);
+      QVERIFY(std::fabs(out.item(o * 2 + i) - (xv * yv + std::sin(xv))) < 1e-5);
+    }
+  // out_axes=1 and an unmapped argument.
+  VmapOptions o2;
+  o2.in_axes = Tree::tuple({axis(0), Tree::none()});
+  o2.out_axes = axis(1);
+  Tree r2 = vmap(f, o2)({Tree(x), Tree(test::arr({1, 1, 1}))});
+  QCOMPARE(r2.leaf().shape(), (Shape{3, 2}));
+}
+
+void TstTransforms::vmap_errors() {
+  TreeFn f = [](const std::vector<Tree>& a) { return Tree(lax::add(a[0].leaf(), a[1].leaf())); };
+  QCOMPARE(QString::fromStdString(error_of([&] { vmap(f)({Tree(arr({1, 2, 3})), Tree(arr({1, 2}))}); })),
+           QString("vmap got inconsistent sizes for array axes to be mapped:\n"
+                   "  * one axis had size 3: axis 0 of argument 0 of type f32[3];\n"
+                   "  * one axis had size 2: axis 0 of argument 1 of type f32[2]"));
+  VmapOptions none;
+  none.in_axes = Tree::none();
+  QCOMPARE(QString::fromStdString(error_of([&] { vmap(f, none)({Tree(arr({1})), Tree(arr({1}))}); })),
+           QString("vmap must have at least one non-None value in in_axes"));
+  QVERIFY(error_of([&] { vmap(f, VmapOptions{axis(2), axis(0), {}})({Tree(arr({1})), Tree(arr({1}))}); })
+              .starts_with("vmap was requested to map its argument along axis 2, which implies that its rank should "
+                           "be at least 3, but is only 1"));
+}
+
+void TstTransforms::hessian_equals_jacobian_compositions() {
+  // f(x) = sum(sin(x) * x[::-1]...) kept to elementwise ops and a sum.
+  Fn1 f = [](const Value& x) { return jnp::sum(lax::mul(lax::sin(x), lax::mul(x, x))); };
+  Value x = arr({0.3, -0.7, 1.1});
+  Array h = hessian(f)(x).array();
+  Array fr = jacfwd(jacrev(f))(x).array();
+  Array rf = jacrev(jacfwd(f))(x).array();
+  Array rr = jacrev(jacrev(f))(x).array();
+  QCOMPARE(h.shape(), (Shape{3, 3}));
+  JXR_COMPARE_ARRAYS(fr, h, 1e-5, 1e-5);
+  JXR_COMPARE_ARRAYS(rf, h, 1e-5, 1e-5);
+  JXR_COMPARE_ARRAYS(rr, h, 1e-5, 1e-5);
+  // Closed form: diagonal (x^2 sin x)'' = 2 sin x + 4 x cos x - x^2 sin x.
+  for (int i = 0; i < 3; ++i) {
+    double v = x.array().item(i);
+    QVERIFY(std::fabs(h.item(i * 3 + i) - (2 * std::sin(v) + 4 * v * std::cos(v) - v * v * std::sin(v))) < 1e-4);
+    for (int j = 0; j < 3; ++j)
+      if (j != i) QCOMPARE(h.item(i * 3 + j), 0.0);
+  }
 }
 
 QTEST_APPLESS_MAIN(TstTransforms)
