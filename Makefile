@@ -26,6 +26,7 @@ run: build
 
 bench: build
 	$(BUILD_DIR)/bin/bench_core
+	$(BUILD_DIR)/bin/bench_transforms
 
 clean:
 	rm -rf $(BUILD_DIR)
