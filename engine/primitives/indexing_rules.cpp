@@ -425,12 +425,13 @@ BatchResult dynamic_update_slice_batch(span<const Value> args, span<const int> d
     return {{bind1(prim("dynamic_update_slice"), a, params)}, {0}};
   }
   const int64_t n = update.ndim() - 1;
-  PyInts window = py_add1(py_range(n));
+  // The dimension numbers JAX's scatter gets from the batching rule.
+  PyInts window = np_add1(py_range(n));
   ScatterDnums dn{window, {}, window, {Param::integer(0)}, {Param::integer(0)}};
   const Param clip = lax::gather_mode_param(lax::GatherScatterMode::Clip);
   Value values = scatter_add(zeros(operand.shape(), operand.dtype()), index, update, dn, true, true, clip);
-  Value mask = scatter_add(zeros(operand.shape(), DType::I32), index, Array::full(update.shape(), 1, DType::I32), dn,
-                           true, true, clip);
+  Value ones = lax::broadcast_in_dim(Array::scalar(1, DType::I32), update.shape(), {});
+  Value mask = scatter_add(zeros(operand.shape(), DType::I32), index, ones, dn, true, true, clip);
   Value which = lax::ne(mask, Array::scalar(0, DType::I32));
   return {{lax::select_n(which, {operand, values})}, {0}};
 }

@@ -138,6 +138,31 @@ std::vector<GradCase> grad_cases() {
   c.push_back({"scatter_add_batching_dims",
                [](auto a) { return lax::scatter_add(a[0], a[1], a[2], sdn({}, {1}, {1}, {0}, {0})); },
                {x({3, 5}), Value(ints({0, 4, 2, 2, 1, 3}, {3, 2, 1})), x({3, 2}, 2)}});
+  // The batching rules' output differentiated: gather and scatter-add with
+  // batching dims, dynamic_slice as a gather, dynamic_update_slice as masked
+  // scatter-adds.
+  auto vmapped = [](test::FlatF g, std::vector<Value> extra, std::vector<int> in_dims) {
+    return [g, extra, in_dims](std::span<const Value> a) {
+      std::vector<Value> args(a.begin(), a.end());
+      args.insert(args.end(), extra.begin(), extra.end());
+      std::vector<int> out{0};
+      return vmap_flat(g, args, in_dims, out, 3)[0];
+    };
+  };
+  auto one = [](Value v) { return std::vector<Value>{std::move(v)}; };
+  test::FlatF take = [one](auto a) { return one(jnp::index(a[0], {jnp::Index(a[1])})); };
+  test::FlatF dsl = [one](auto a) { return one(lax::dynamic_slice(a[0], {a[1]}, {2})); };
+  test::FlatF dup = [one](auto a) { return one(lax::dynamic_update_slice(a[0], a[1], {a[2]})); };
+  test::FlatF sadd = [one](auto a) { return one(jnp::at_add(a[0], {jnp::Index(a[2])}, a[1])); };  // (x, u, idx)
+  Value bidx = ints({0, 4, 2, 2, 1, 3}, {3, 2});
+  c.push_back({"vmap_gather_both", vmapped(take, {bidx}, {0, 0}), {x({3, 5})}});
+  c.push_back({"vmap_gather_operand", vmapped(take, {ints({4, 4})}, {1, kNotMapped}), {x({5, 3})}});
+  c.push_back({"vmap_dynamic_slice_both", vmapped(dsl, {ints({0, 9, -1})}, {0, 0}), {x({3, 5})}});
+  c.push_back({"vmap_dynamic_update_slice_all", vmapped(dup, {ints({0, 4, 1})}, {0, 0, 0}), {x({3, 5}), x({3, 2}, 5)}});
+  c.push_back({"vmap_dynamic_update_slice_operand",
+               vmapped(dup, {i32(2)}, {0, kNotMapped, kNotMapped}),
+               {x({3, 5}), x({2}, 5)}});
+  c.push_back({"vmap_scatter_add_all", vmapped(sadd, {bidx}, {0, 0, 0}), {x({3, 5}), x({3, 2}, 5)}});
   return c;
 }
 
@@ -361,6 +386,13 @@ ClosedJaxpr traced(const QString& name) {
       return Tree(jnp::sum(lax::sin(jnp::index(leaf(a, 0), {jnp::Index(leaf(a, 1))}))));
     };
     return make_jaxpr(vmap(grad(f)), {Tree(ones35), Tree(I)});
+  }
+  if (name == "vmap_dynamic_update_slice") {
+    TreeFn f = [leaf](const std::vector<Tree>& a) {
+      Value i = wrap_index(leaf(a, 2), 5);
+      return Tree(lax::dynamic_update_slice(leaf(a, 0), leaf(a, 1), {i}));
+    };
+    return make_jaxpr(vmap(f), {Tree(ones35), Tree(ones32), Tree(ints({0, 1, 2}))});
   }
   qFatal("unknown jaxpr row %s", qPrintable(name));
 }
@@ -747,6 +779,22 @@ void TstAdIndexing::jaxpr_matches_jax_data() {
       "      update_jaxpr={ lambda ; p:f32[] q:f32[]. let r:f32[] = add p q in (r,) }\n"
       "    ] n f l\n"
       "  in (o,) }");
+  // jax.vmap(lambda x, u, i: lax.dynamic_update_slice(x, u, (i,)))(jnp.ones((3, 5)), jnp.ones((3, 2)), jnp.array([0, 1, 2]))
+  QTest::newRow("vmap_dynamic_update_slice") << QString(
+      "{ lambda ; a:f32[3,5] b:f32[3,2] c:i32[3]. let\n"
+      "    d:bool[3] = lt c 0:i32[]\n"
+      "    e:i32[3] = add c 5:i32[]\n"
+      "    f:i32[3] = select_n d c e\n"
+      "    g:i32[3,1] = broadcast_in_dim[broadcast_dimensions=(0,)] f\n"
+      "    h:f32[3,5] = scatter[\n"
+      "      dimension_numbers=ScatterDimensionNumbers(update_window_dims=(np.int64(1),), inserted_window_dims=(), scatter_dims_to_operand_dims=(np.int64(1),), operand_batching_dims=(0,), scatter_indices_batching_dims=(0,))\n"
+      "      indices_are_sorted=True\n"
+      "      mode=GatherScatterMode.CLIP\n"
+      "      unique_indices=True\n"
+      "      update_consts=()\n"
+      "      update_jaxpr=None\n"
+      "    ] a g b\n"
+      "  in (h,) }");
 }
 
 void TstAdIndexing::jaxpr_matches_jax() {
@@ -757,8 +805,13 @@ void TstAdIndexing::jaxpr_matches_jax() {
   } catch (const std::exception& e) {
     QFAIL(e.what());
   }
-  // QCOMPARE truncates long strings: show both texts whole on a mismatch.
-  if (got != expected) qWarning().noquote() << "got:\n" << got << "\nexpected:\n" << expected;
+  if (QTest::currentDataTag() == QByteArray("vmap_dynamic_update_slice"))
+    QEXPECT_FAIL("vmap_dynamic_update_slice",
+                 "JAX batches dynamic_update_slice into the `scatter` primitive, which jaxray lacks: it emits "
+                 "masked scatter-adds (batched starts) or a dynamic_update_slice (unbatched starts)",
+                 Continue);
+  else if (got != expected)  // QCOMPARE truncates long strings: show both texts whole.
+    qWarning().noquote() << "got:\n" << got << "\nexpected:\n" << expected;
   QCOMPARE(got, expected);
 }
 
