@@ -179,6 +179,7 @@ TRANSFORM_CASES = [
     ("vmap_index", jax.vmap(lambda x: x[1] + x[0]), (f32(4, 3),)),
     ("vmap_where_sum", jax.vmap(lambda x: jnp.sum(jnp.where(x > 0, x, 0.0))), (f32(4, 3),)),
     ("vmap_reshape_transpose", jax.vmap(lambda x: x.reshape(3, 2).T), (f32(4, 6),)),
+    ("vmap_where_unbatched", jax.vmap(lambda x, y: jnp.where(x > y, x, y), in_axes=(0, None)), (f32(4, 3), f32(3))),
     ("vmap_concatenate", jax.vmap(lambda x, y: jnp.concatenate([x, y]), in_axes=(0, None)), (f32(4, 2), f32(3))),
     ("vmap_sum_in_axis1", jax.vmap(lambda x: jnp.sum(x, axis=0), in_axes=1), (f32(3, 4),)),
     # Jacobians.
@@ -190,6 +191,8 @@ TRANSFORM_CASES = [
     # Compositions.
     ("grad_jit", jax.grad(jax.jit(sin_x)), (f32(),)),
     ("jit_grad", jax.jit(jax.grad(sin_x)), (f32(),)),
+    ("jvp_jit", lambda x, t: jax.jvp(jax.jit(sin_x), (x,), (t,)), (f32(3), f32(3))),
+    ("vmap_jit", jax.vmap(jax.jit(sin_x)), (f32(4),)),
     ("grad_grad", jax.grad(jax.grad(sin_x)), (f32(),)),
     ("vmap_grad", jax.vmap(jax.grad(sin_x)), (f32(4),)),
     ("grad_of_vmap_sum", jax.grad(lambda x: jnp.sum(jax.vmap(jnp.sin)(x))), (f32(3),)),

@@ -195,6 +195,12 @@ const std::map<std::string, Case>& cases() {
     t["vmap_where_sum"] = {vmap(f1([](V x) { return np::sum(np::where(x > 0, x, np::weak(0.0))); })),
                            {f32({4, 3})}};
     t["vmap_reshape_transpose"] = {vmap(f1([](V x) { return np::T(np::reshape(x, {3, 2})); })), {f32({4, 6})}};
+    t["vmap_where_unbatched"] = {vmap(f2([](V x, V y) {
+                                   Value c = x > y;
+                                   return np::where(c, x, y);
+                                 }),
+                                 in_axes({axis(0), Tree::none()})),
+                                 {f32({4, 3}), f32({3})}};
     t["vmap_concatenate"] = {vmap(f2([](V x, V y) { return np::concatenate({x, y}); }), in_axes({axis(0), Tree::none()})),
                              {f32({4, 2}), f32({3})}};
     t["vmap_sum_in_axis1"] = {vmap(f1([](V x) { return np::sum(x, 0); }), {.in_axes = axis(1)}), {f32({3, 4})}};
@@ -213,6 +219,9 @@ const std::map<std::string, Case>& cases() {
     // Compositions.
     t["grad_jit"] = {grad(as_fn(jit(f1(sin_x), {.name = "sin_x"}))), {S}};
     t["jit_grad"] = {as_fn(jit(grad(f1(sin_x)), {.name = "sin_x"})), {S}};
+    t["jvp_jit"] = {f2([](V x, V tx) { return pair_tup(jvp(as_fn(jit(f1(sin_x), {.name = "sin_x"})), {x}, {tx})); }),
+                    {f32({3}), f32({3})}};
+    t["vmap_jit"] = {vmap(as_fn(jit(f1(sin_x), {.name = "sin_x"}))), {f32({4})}};
     t["grad_grad"] = {grad(grad(f1(sin_x))), {S}};
     t["vmap_grad"] = {vmap(grad(f1(sin_x))), {f32({4})}};
     t["grad_of_vmap_sum"] = {grad(f1([](V x) {
