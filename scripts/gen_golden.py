@@ -157,6 +157,7 @@ TRANSFORM_CASES = [
     ("grad_broadcast", jax.grad(lambda x, y: jnp.sum(x * y), argnums=(0, 1)), (f32(3, 1), f32(4))),
     ("grad_reshape_transpose", jax.grad(lambda x: jnp.sum(jnp.sin(x.reshape(4, 3).T))), (f32(3, 4),)),
     ("grad_index", jax.grad(lambda x: x[1, 2] * x[0, 3]), (f32(3, 4),)),
+    ("grad_index_array", jax.grad(lambda x: jnp.sum(x[jnp.array([0, 2])] ** 2)), (f32(3, 4),)),
     ("grad_slice", jax.grad(lambda x: jnp.sum(x[::2, 1:3])), (f32(5, 4),)),
     ("grad_cumsum", jax.grad(lambda x: jnp.sum(jnp.cumsum(x) * x)), (f32(3),)),
     ("grad_concatenate", jax.grad(lambda x, y: jnp.sum(jnp.concatenate([x, y]) ** 2), argnums=(0, 1)),
@@ -180,6 +181,7 @@ TRANSFORM_CASES = [
     ("vmap_where_sum", jax.vmap(lambda x: jnp.sum(jnp.where(x > 0, x, 0.0))), (f32(4, 3),)),
     ("vmap_reshape_transpose", jax.vmap(lambda x: x.reshape(3, 2).T), (f32(4, 6),)),
     ("vmap_where_unbatched", jax.vmap(lambda x, y: jnp.where(x > y, x, y), in_axes=(0, None)), (f32(4, 3), f32(3))),
+    ("vmap_dynamic_index", jax.vmap(lambda x, i: x[i]), (f32(4, 3), jnp.zeros(4, jnp.int32))),
     ("vmap_concatenate", jax.vmap(lambda x, y: jnp.concatenate([x, y]), in_axes=(0, None)), (f32(4, 2), f32(3))),
     ("vmap_sum_in_axis1", jax.vmap(lambda x: jnp.sum(x, axis=0), in_axes=1), (f32(3, 4),)),
     # Jacobians.

@@ -153,6 +153,9 @@ const std::map<std::string, Case>& cases() {
                          return a * np::index(x, {0, 3});
                        })),
                        {f32({3, 4})}};
+    t["grad_index_array"] = {
+        grad(f1([](V x) { return np::sum(np::power(np::index(x, {np::array({0, 2}, DType::I32)}), 2)); })),
+        {f32({3, 4})}};
     t["grad_slice"] = {grad(f1([](V x) { return np::sum(np::index(x, {np::slice({}, {}, 2), np::slice(1, 3)})); })),
                        {f32({5, 4})}};
     t["grad_cumsum"] = {grad(f1([](V x) { return np::sum(np::cumsum(x) * x); })), {f32({3})}};
@@ -201,6 +204,8 @@ const std::map<std::string, Case>& cases() {
                                  }),
                                  in_axes({axis(0), Tree::none()})),
                                  {f32({4, 3}), f32({3})}};
+    t["vmap_dynamic_index"] = {vmap(f2([](V x, V i) { return np::index(x, {i}); })),
+                               {f32({4, 3}), Array::full({4}, 0, DType::I32)}};
     t["vmap_concatenate"] = {vmap(f2([](V x, V y) { return np::concatenate({x, y}); }), in_axes({axis(0), Tree::none()})),
                              {f32({4, 2}), f32({3})}};
     t["vmap_sum_in_axis1"] = {vmap(f1([](V x) { return np::sum(x, 0); }), {.in_axes = axis(1)}), {f32({3, 4})}};
