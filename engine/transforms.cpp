@@ -1,6 +1,7 @@
 // Pytree-level transformations, after jax/_src/api.py.
 #include "engine/transforms.h"
 
+#include <limits>
 #include <map>
 #include <numeric>
 
@@ -102,7 +103,10 @@ Value eye(int64_t n, DType dtype) {
 // JAX's _unravel_array_into_pytree: splits `arr` along `axis` into one piece
 // per leaf of `like`, each reshaped to arr's shape with `axis` replaced by the
 // leaf's shape, and converted to the dtype of `example` (or the leaf's).
-std::vector<Value> unravel(const std::vector<Value>& like, int axis, const Value* example, const Value& arr) {
+// JAX converts the standard basis pieces always (their sharding spec
+// differs), Jacobian pieces only when the dtype or weak type changes.
+std::vector<Value> unravel(const std::vector<Value>& like, int axis, const Value* example, const Value& arr,
+                           bool always_convert = false) {
   std::vector<int64_t> sizes;
   for (const Value& l : like) sizes.push_back(l.size());
   std::vector<Value> parts = lax::split(arr, sizes, axis);
@@ -113,7 +117,8 @@ std::vector<Value> unravel(const std::vector<Value>& like, int axis, const Value
     shape.insert(shape.end(), arr.shape().begin() + axis + 1, arr.shape().end());
     Value part = parts[i].shape() == shape ? parts[i] : lax::reshape(parts[i], shape);
     const Value& ex = example ? *example : like[i];
-    out.push_back(lax::convert_element_type(part, ex.dtype(), ex.weak_type()));
+    bool same = part.dtype() == ex.dtype() && part.weak_type() == ex.weak_type();
+    out.push_back(same && !always_convert ? part : lax::convert_element_type(part, ex.dtype(), ex.weak_type()));
   }
   return out;
 }
@@ -127,7 +132,7 @@ std::vector<Value> std_basis(const std::vector<Value>& leaves) {
     n += l.size();
     dtype = promote_types({dtype, false}, {l.dtype(), l.weak_type()}).dtype;
   }
-  return unravel(leaves, 1, nullptr, eye(n, dtype));
+  return unravel(leaves, 1, nullptr, eye(n, dtype), true);
 }
 
 // The structure `def` with the subtree per_leaf[k] in place of its k-th leaf
@@ -157,9 +162,12 @@ Tree graft(const TreeDef& def, const std::vector<Tree>& per_leaf) {
   return graft(def, per_leaf, k);
 }
 
+// A None axis spec; kNotMapped (-1) is a valid axis in a spec.
+constexpr int kNoneAxis = std::numeric_limits<int>::min();
+
 void flatten_axes(const Tree& spec, const Tree& tree, std::vector<int>& out, std::string_view what) {
   if (spec.kind() == Tree::Kind::Static || spec.kind() == Tree::Kind::None) {
-    int d = spec.kind() == Tree::Kind::None ? kNotMapped : static_cast<int>(spec.static_param().as_int());
+    int d = spec.kind() == Tree::Kind::None ? kNoneAxis : static_cast<int>(spec.static_param().as_int());
     size_t n = tree_flatten(tree).first.size();
     out.insert(out.end(), n, d);
     return;
@@ -447,7 +455,10 @@ TreeFn vmap(TreeFn f, VmapOptions o) {
     std::vector<std::string> sizes_seen;
     bool mismatch = false;
     for (size_t i = 0; i < leaves.size(); ++i) {
-      if (dims[i] == kNotMapped) continue;
+      if (dims[i] == kNoneAxis) {
+        dims[i] = kNotMapped;
+        continue;
+      }
       int nd = leaves[i].ndim();
       int d = dims[i] < 0 ? dims[i] + nd : dims[i];
       if (d < 0 || d >= nd)
@@ -479,7 +490,10 @@ TreeFn vmap(TreeFn f, VmapOptions o) {
     for (size_t i = 0; i < r.outs.size(); ++i) {
       int dst = out_dims[i];
       int rank = r.outs[i].ndim() + (r.dims[i] == kNotMapped ? 1 : 0);
-      if (dst != kNotMapped && dst < 0) dst += rank;
+      if (dst == kNoneAxis)
+        dst = kNotMapped;
+      else if (dst < 0)
+        dst += rank;
       if (dst == kNotMapped && r.dims[i] != kNotMapped)
         throw_value_error("vmap has mapped output but out_axes is None");
       outs.push_back(ad::matchaxis(r.outs[i], r.dims[i], dst, *size));
