@@ -45,11 +45,21 @@ Value select(const Value& pred, const Value& on_true, const Value& on_false) {
   return lax::select_n(pred, {on_false, on_true});
 }
 
+// convert_element_type that folds a concrete rank-0 operand into a literal
+// instead of staging an equation, as JAX's const-fold rule for the primitive
+// does (grad's cotangent seed 1.0 converts to a literal, say).
+Value convert_folding(const Value& x, DType d, bool weak) {
+  if (x.is_tracer() || x.ndim() != 0) return lax::convert_element_type(x, d, weak);
+  Params params{{"new_dtype", Param::dtype(d)}, {"weak_type", Param::boolean(weak)}};
+  Array a = x.array();
+  return apply_primitive(get_primitive("convert_element_type"), std::span<const Array>(&a, 1), params)[0];
+}
+
 // lax.convert_element_type returns its operand untouched when it already has
 // the dtype and is not weakly typed (the weak_type=False default).
 Value convert(const Value& x, DType d) {
   if (x.dtype() == d && !x.weak_type()) return x;
-  return lax::convert_element_type(x, d, false);
+  return convert_folding(x, d, false);
 }
 
 // lax.reshape is a no-op for a (non-scalar) operand of the same shape.
@@ -456,7 +466,7 @@ void register_select_clamp_convert_jvps() {
   // dtype has no tangent space).
   def_jvp2(P("convert_element_type"),
            {[](const Value& t, const Value&, span<const Value>, const Params& params) {
-             return lax::convert_element_type(t, params.get_dtype("new_dtype"), params.get_bool("weak_type"));
+             return convert_folding(t, params.get_dtype("new_dtype"), params.get_bool("weak_type"));
            }});
 }
 
@@ -538,7 +548,7 @@ void register_transposes() {
                                            const Params&) {
     std::vector<Value> out(1);
     if (ad::is_zero(cts[0]) || !ad::has_tangent_space(avals[0].dtype)) return out;
-    out[0] = lax::convert_element_type(cts[0], avals[0].dtype, avals[0].weak_type);
+    out[0] = convert_folding(cts[0], avals[0].dtype, avals[0].weak_type);
     return out;
   };
 }
