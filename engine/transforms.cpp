@@ -13,6 +13,32 @@ namespace jxr {
 
 namespace {
 
+// Python's repr of a shape tuple: (), (3,), (2, 3).
+std::string shape_tuple(const Shape& s) {
+  std::string r = "(";
+  for (size_t i = 0; i < s.size(); ++i) r += (i ? ", " : "") + std::to_string(s[i]);
+  return r + (s.size() == 1 ? ",)" : ")");
+}
+
+// JAX's key path of each leaf of a tree: "", "[1]", "['a']", "[0]['b']".
+void leaf_paths(const TreeDef& d, const std::string& prefix, std::vector<std::string>& out) {
+  if (d.kind == Tree::Kind::Leaf) {
+    out.push_back(prefix);
+    return;
+  }
+  for (size_t i = 0; i < d.children.size(); ++i)
+    leaf_paths(d.children[i], prefix + (d.kind == Tree::Kind::Dict ? "['" + d.keys[i] + "']" : "[" + std::to_string(i) + "]"),
+               out);
+}
+
+// A type as JAX's errors print it: float32[3].
+std::string long_type(const ShapedArray& a) {
+  std::string r(dtype_name(a.dtype));
+  r += "[";
+  for (size_t i = 0; i < a.shape.size(); ++i) r += (i ? "," : "") + std::to_string(a.shape[i]);
+  return r + "]";
+}
+
 // f on flat leaves, for arguments of the given structure; records the output
 // structure in *out_def.
 FlatFn flat_fn(const TreeFn& f, const TreeDef& args_def, TreeDef* out_def) {
@@ -67,13 +93,9 @@ void check_scalar_output(const Tree& out, std::string_view name) {
   if (!out.is_leaf()) throw_type_error("Gradient only defined for scalar-output functions. Output was " +
                                        tree_flatten(out).second.str() + ".");
   const Value& v = out.leaf();
-  if (v.ndim() != 0) {
-    std::string shape = "(";
-    for (int i = 0; i < v.ndim(); ++i) shape += std::to_string(v.shape()[i]) + (v.ndim() == 1 || i + 1 < v.ndim() ? "," : "");
-    for (size_t i = 0; i + 1 < shape.size(); ++i)
-      if (shape[i] == ',' && i + 1 < shape.size() && shape[i + 1] != ')') shape.insert(i + 1, " ");
-    throw_type_error("Gradient only defined for scalar-output functions. Output had shape: " + shape + ").");
-  }
+  if (v.ndim() != 0)
+    throw_type_error("Gradient only defined for scalar-output functions. Output had shape: " +
+                     shape_tuple(v.shape()) + ".");
   if (!is_floating(v.dtype()))
     throw_type_error(std::string(name) +
                      std::string(" requires real-valued outputs (output dtype that is a sub-dtype of np.floating), but got ") +
@@ -185,12 +207,6 @@ std::vector<int> prefix_axes(const Tree& spec, const Tree& tree, std::string_vie
   std::vector<int> out;
   flatten_axes(spec, tree, out, what);
   return out;
-}
-
-std::string shape_tuple(const Shape& s) {
-  std::string r = "(";
-  for (size_t i = 0; i < s.size(); ++i) r += (i ? ", " : "") + std::to_string(s[i]);
-  return r + (s.size() == 1 ? ",)" : ")");
 }
 
 }  // namespace
@@ -451,6 +467,12 @@ TreeFn vmap(TreeFn f, VmapOptions o) {
                         std::to_string(spec.children().size()) + ", len(args)=" + std::to_string(args.size()));
     std::vector<int> dims = prefix_axes(spec, args_tree, "vmap in_axes");
     auto [leaves, def] = tree_flatten(args_tree);
+    std::vector<std::string> arg_paths;
+    for (size_t a = 0; a < def.children.size(); ++a) {
+      std::vector<std::string> ps;
+      leaf_paths(def.children[a], "", ps);
+      for (const std::string& p : ps) arg_paths.push_back(std::to_string(a) + p);
+    }
     std::optional<int64_t> size = o.axis_size;
     std::vector<std::string> sizes_seen;
     bool mismatch = false;
@@ -469,7 +491,7 @@ TreeFn vmap(TreeFn f, VmapOptions o) {
       dims[i] = d;
       int64_t s = leaves[i].shape()[d];
       sizes_seen.push_back("  * one axis had size " + std::to_string(s) + ": axis " + std::to_string(d) +
-                           " of argument " + std::to_string(i) + " of type " + leaves[i].aval().str_short());
+                           " of argument " + arg_paths[i] + " of type " + long_type(leaves[i].aval()));
       if (size && *size != s) mismatch = true;
       if (!size) size = s;
     }
@@ -486,6 +508,8 @@ TreeFn vmap(TreeFn f, VmapOptions o) {
     BatchResult r = batch_flat(flat_fn(f, def, &out_def), leaves, dims, *size);
     Tree out_tree = tree_unflatten(out_def, r.outs);
     std::vector<int> out_dims = prefix_axes(o.out_axes, out_tree, "vmap out_axes");
+    std::vector<std::string> out_paths;
+    leaf_paths(out_def, "", out_paths);
     std::vector<Value> outs;
     for (size_t i = 0; i < r.outs.size(); ++i) {
       int dst = out_dims[i];
@@ -495,7 +519,8 @@ TreeFn vmap(TreeFn f, VmapOptions o) {
       else if (dst < 0)
         dst += rank;
       if (dst == kNotMapped && r.dims[i] != kNotMapped)
-        throw_value_error("vmap has mapped output but out_axes is None");
+        throw_value_error("at vmap out_axes" + out_paths[i] + ", got axis spec None but output was batched on axis " +
+                          std::to_string(r.dims[i]));
       outs.push_back(ad::matchaxis(r.outs[i], r.dims[i], dst, *size));
     }
     return tree_unflatten(out_def, outs);

@@ -361,8 +361,13 @@ void TstTransforms::vmap_errors() {
   TreeFn f = [](const std::vector<Tree>& a) { return Tree(lax::add(a[0].leaf(), a[1].leaf())); };
   QCOMPARE(QString::fromStdString(error_of([&] { vmap(f)({Tree(arr({1, 2, 3})), Tree(arr({1, 2}))}); })),
            QString("vmap got inconsistent sizes for array axes to be mapped:\n"
-                   "  * one axis had size 3: axis 0 of argument 0 of type f32[3];\n"
-                   "  * one axis had size 2: axis 0 of argument 1 of type f32[2]"));
+                   "  * one axis had size 3: axis 0 of argument 0 of type float32[3];\n"
+                   "  * one axis had size 2: axis 0 of argument 1 of type float32[2]"));
+  VmapOptions pair_none;
+  pair_none.out_axes = Tree::tuple({axis(0), Tree::none()});
+  TreeFn pair = [](const std::vector<Tree>& a) { return Tree::tuple({a[0], a[0]}); };
+  QCOMPARE(QString::fromStdString(error_of([&] { vmap(pair, pair_none)({Tree(arr({1, 2, 3}))}); })),
+           QString("at vmap out_axes[1], got axis spec None but output was batched on axis 0"));
   VmapOptions none;
   none.in_axes = Tree::none();
   QCOMPARE(QString::fromStdString(error_of([&] { vmap(f, none)({Tree(arr({1})), Tree(arr({1}))}); })),
