@@ -31,12 +31,14 @@ struct Linearized {
 Linearized linearize_flat(const FlatFn& f, std::span<const Value> primals, const size_t* num_aux = nullptr);
 
 // A closed jaxpr linearized into two (JAX's linearize_jaxpr), for the rules
-// of call primitives: `primal` maps the inputs to the outputs followed by the
-// residuals that are not inputs; `tangent` maps (all residuals, the nonzero
-// input tangents) to the nonzero output tangents.
+// of call primitives: `primal` maps the inputs to the outputs that are not
+// inputs, followed by the residuals that are neither inputs nor outputs;
+// `tangent` maps (all residuals, the nonzero input tangents) to the nonzero
+// output tangents.
 struct LinearizedJaxpr {
   ClosedJaxpr primal;
-  size_t num_primals_out = 0;
+  size_t num_primals_out = 0;        // outputs of `primal` that are primal outputs
+  std::vector<int> primal_input;     // per primal output: the input it is, or -1
   std::vector<int> residual_input;   // per residual: the input it is, or -1
   std::vector<int> residual_output;  // else the output of `primal` that it is
   std::vector<bool> nonzero_out;

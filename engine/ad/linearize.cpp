@@ -230,8 +230,16 @@ LinearizedJaxpr linearize_jaxpr(const ClosedJaxpr& cj, const std::vector<bool>& 
   r.tangent.jaxpr = std::move(tj);
   // Residuals that are inputs, or outputs already, are forwarded rather
   // than returned a second time (JAX's in_fwd / out_fwd).
-  std::vector<Value> returned = out_primals;
   auto same = [](const Value& a, const Value& b) { return a.is_tracer() && a.tracer() == b.tracer(); };
+  std::vector<Value> returned;
+  for (const Value& p : out_primals) {
+    int fwd = -1;
+    for (size_t i = 0; i < in_primals.size() && fwd < 0; ++i)
+      if (same(p, in_primals[i])) fwd = static_cast<int>(i);
+    r.primal_input.push_back(fwd);
+    if (fwd < 0) returned.push_back(p);
+  }
+  r.num_primals_out = returned.size();
   for (const Value& c : tangent.consts) {
     int fwd = -1;
     for (size_t i = 0; i < in_primals.size() && fwd < 0; ++i)
@@ -248,7 +256,6 @@ LinearizedJaxpr linearize_jaxpr(const ClosedJaxpr& cj, const std::vector<bool>& 
     }
     r.residual_output.push_back(out);
   }
-  r.num_primals_out = out_primals.size();
   r.primal = dce_closed_jaxpr(primal.finish(returned));
   return r;
 }

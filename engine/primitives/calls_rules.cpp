@@ -20,7 +20,8 @@ LinearizeRuleResult jit_linearize(const std::vector<bool>& nonzeros, std::span<c
   LinearizedJaxpr lin = linearize_jaxpr(body(params), nonzeros);
   std::vector<Value> outs = bind_jit(lin.primal, primals, name);
   LinearizeRuleResult r;
-  r.primals_out.assign(outs.begin(), outs.begin() + lin.num_primals_out);
+  size_t k = 0;
+  for (int fwd : lin.primal_input) r.primals_out.push_back(fwd >= 0 ? primals[fwd] : outs[k++]);
   r.nonzero_out = lin.nonzero_out;
   for (size_t i = 0; i < lin.residual_input.size(); ++i)
     r.residuals.push_back(lin.residual_input[i] >= 0 ? primals[lin.residual_input[i]] : outs[lin.residual_output[i]]);

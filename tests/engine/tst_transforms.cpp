@@ -31,6 +31,7 @@ class TstTransforms : public QObject {
   void custom_vjp_rule_and_jaxprs();
   void checkpoint_recomputes_in_backward_pass();
   void jit_inside_and_outside_grad_and_vmap();
+  void grad_of_jit_forwarding_an_input();
   void vmap_of_grad_equals_loop();
   void vmap_of_vmap_with_different_axes();
   void vmap_errors();
@@ -317,6 +318,47 @@ void TstTransforms::jit_inside_and_outside_grad_and_vmap() {
                    "        in (d,) }\n"
                    "    ] b a c 1.0:f32[]\n"
                    "  in (d,) }"));
+}
+
+void TstTransforms::grad_of_jit_forwarding_an_input() {
+  // A jitted function returning one of its inputs: the primal call does not
+  // return it again (JAX's input forwarding). JAX 0.10.2:
+  //   f = jax.jit(lambda x, y: (x * y, y))
+  //   def g(x, y): a, b = f(x, y); return a + jnp.sin(b)
+  //   jax.make_jaxpr(jax.grad(g, argnums=(0, 1)))(2.0, 3.0)
+  Jitted f = jit([](const std::vector<Tree>& a) {
+    return Tree::tuple({Tree(lax::mul(a[0].leaf(), a[1].leaf())), a[1]});
+  });
+  TreeFn g = [f](const std::vector<Tree>& a) {
+    Tree r = f(a);
+    Value s = lax::sin(r[1].leaf());
+    return Tree(lax::add(r[0].leaf(), s));
+  };
+  GradOptions o;
+  o.argnums = {0, 1};
+  o.argnums_tuple = true;
+  QCOMPARE(jaxpr_text(make_jaxpr(grad(g, o), {Tree(scalar(2.0)), Tree(scalar(3.0))})),
+           QString("{ lambda ; a:f32[] b:f32[]. let\n"
+                   "    c:f32[] = jit[\n"
+                   "      name=<lambda>\n"
+                   "      jaxpr={ lambda ; a:f32[] b:f32[]. let c:f32[] = mul a b in (c,) }\n"
+                   "    ] a b\n"
+                   "    d:f32[] = sin b\n"
+                   "    e:f32[] = cos b\n"
+                   "    _:f32[] = add c d\n"
+                   "    f:f32[] = mul 1.0:f32[] e\n"
+                   "    g:f32[] h:f32[] = jit[\n"
+                   "      name=<lambda>\n"
+                   "      jaxpr={ lambda ; b:f32[] a:f32[] i:f32[] f:f32[]. let\n"
+                   "          j:f32[] = mul a i\n"
+                   "          h:f32[] = add_any f j\n"
+                   "          g:f32[] = mul i b\n"
+                   "        in (g, h) }\n"
+                   "    ] b a 1.0:f32[] f\n"
+                   "  in (g, h) }"));
+  Tree gr = grad(g, o)({Tree(scalar(2.0)), Tree(scalar(3.0))});
+  QCOMPARE(gr[0].leaf().array().item(0), 3.0);
+  QVERIFY(std::fabs(gr[1].leaf().array().item(0) - (2.0 + std::cos(3.0))) < 1e-6);
 }
 
 void TstTransforms::vmap_of_grad_equals_loop() {
