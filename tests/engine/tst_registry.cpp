@@ -1,6 +1,7 @@
 // Completeness of the primitive registry: every primitive the engine core
 // promises is registered with a synopsis, a shape rule and an eager kernel,
-// and a jaxpr built from each name survives the registry lookup.
+// every registered primitive has its transformation rules, and a jaxpr built
+// from each name survives the registry lookup.
 #include <QtTest>
 
 #include <set>
@@ -27,7 +28,21 @@ const char* const kCorePrimitives[] = {
     "reduce_sum", "reduce_max", "reduce_min", "reduce_prod", "reduce_and", "reduce_or", "argmax", "argmin", "cumsum",
     "cumprod", "cummax", "cummin",
     // linear algebra, sorting, calls, random
-    "dot_general", "sort", "stop_gradient", "jit", "random_bits", "threefry2x32"};
+    "dot_general", "sort", "stop_gradient", "jit", "random_bits", "threefry2x32",
+    // transformations
+    "split", "custom_jvp_call", "custom_vjp_call", "custom_lin", "remat2"};
+
+// Primitives that lack a rule on purpose, and why.
+struct Exemption {
+  const char* name;
+  bool jvp, batch;
+  const char* why;
+};
+const Exemption kExempt[] = {
+    {"nextafter", true, false, "JAX defines no derivative for nextafter"},
+    {"iota", false, true, "no operands, so never batched"},
+    {"custom_lin", true, true, "only ever transposed: the linear half of a custom_vjp under reverse mode"},
+};
 
 }  // namespace
 
@@ -36,6 +51,8 @@ class TestRegistry : public QObject {
  private slots:
   void every_core_primitive_is_complete_data();
   void every_core_primitive_is_complete();
+  void every_primitive_has_transformation_rules_data();
+  void every_primitive_has_transformation_rules();
   void registry_is_sorted_and_unique();
   void unknown_names_are_errors();
 };
@@ -54,6 +71,29 @@ void TestRegistry::every_core_primitive_is_complete() {
   QVERIFY2(p->synopsis.find('\n') == std::string::npos, "synopsis is more than one line");
   QVERIFY2(bool(p->abstract_eval), "no shape rule");
   QVERIFY2(bool(p->impl), "no eager kernel");
+}
+
+void TestRegistry::every_primitive_has_transformation_rules_data() {
+  QTest::addColumn<QString>("name");
+  for (const Primitive* p : all_primitives()) QTest::newRow(p->name().c_str()) << QString::fromStdString(p->name());
+}
+
+// A JVP rule and a batching rule for every primitive (the check_grads and
+// vmap tables of the tst_ad_* suites test them); a transpose rule wherever a
+// JVP is linear is checked there by reverse mode.
+void TestRegistry::every_primitive_has_transformation_rules() {
+  QFETCH(QString, name);
+  const Primitive& p = get_primitive(name.toStdString());
+  const Exemption* ex = nullptr;
+  for (const Exemption& e : kExempt)
+    if (name == e.name) ex = &e;
+  if (!(ex && ex->jvp)) QVERIFY2(bool(p.jvp) || bool(p.linearize), "no JVP rule");
+  if (!(ex && ex->batch)) QVERIFY2(bool(p.batch), "no batching rule");
+  if (ex) {
+    // An exemption that is no longer needed is stale.
+    if (ex->jvp) QVERIFY2(!p.jvp, ex->why);
+    if (ex->batch) QVERIFY2(!p.batch, ex->why);
+  }
 }
 
 void TestRegistry::registry_is_sorted_and_unique() {

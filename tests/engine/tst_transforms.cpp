@@ -35,6 +35,7 @@ class TstTransforms : public QObject {
   void vmap_of_grad_equals_loop();
   void vmap_of_vmap_with_different_axes();
   void vmap_errors();
+  void missing_rules_name_primitive_and_transformation();
   void hessian_equals_jacobian_compositions();
 };
 
@@ -417,6 +418,35 @@ void TstTransforms::vmap_errors() {
   QVERIFY(error_of([&] { vmap(f, VmapOptions{axis(2), axis(0), {}})({Tree(arr({1})), Tree(arr({1}))}); })
               .starts_with("vmap was requested to map its argument along axis 2, which implies that its rank should "
                            "be at least 3, but is only 1"));
+}
+
+void TstTransforms::missing_rules_name_primitive_and_transformation() {
+  Fn1 na = [](const Value& x) { return lax::nextafter(x, scalar(1.0)); };
+  QCOMPARE(QString::fromStdString(error_of([&] { grad(na)(scalar(0.5)); })),
+           QString("Differentiation rule for 'nextafter' not implemented"));
+  QCOMPARE(QString::fromStdString(error_of([&] { jvp(na, scalar(0.5), scalar(1.0)); })),
+           QString("Differentiation rule for 'nextafter' not implemented"));
+  // A plugin-style primitive with a JVP (linear in its input) and nothing
+  // else: forward mode works, reverse mode and vmap name what is missing.
+  static Primitive& p = [] () -> Primitive& {
+    Primitive& q = define_primitive("test_identity_without_rules");
+    q.synopsis = "identity used by the missing-rule tests";
+    q.abstract_eval = [](std::span<const ShapedArray> in, const Params&) { return std::vector<ShapedArray>{in[0]}; };
+    q.impl = [](std::span<const Array> in, const Params&, std::span<const ShapedArray>) {
+      return std::vector<Array>{in[0]};
+    };
+    q.jvp = [&q](std::span<const Value> x, std::span<const Value> t, const Params&) {
+      return JvpResult{{bind1(q, {x[0]})}, {bind1(q, {t[0]})}};
+    };
+    return q;
+  }();
+  Fn1 f = [](const Value& x) { return bind1(p, {x}); };
+  QCOMPARE(jvp(f, scalar(2.0), scalar(3.0)).second.array().item(0), 3.0);
+  QCOMPARE(QString::fromStdString(error_of([&] { grad(f)(scalar(2.0)); })),
+           QString("Transpose rule (for reverse-mode differentiation) for 'test_identity_without_rules' not "
+                   "implemented"));
+  QCOMPARE(QString::fromStdString(error_of([&] { vmap(f)(arr({1, 2})); })),
+           QString("Batching rule for 'test_identity_without_rules' not implemented"));
 }
 
 void TstTransforms::hessian_equals_jacobian_compositions() {
