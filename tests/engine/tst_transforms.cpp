@@ -37,6 +37,7 @@ class TstTransforms : public QObject {
   void vmap_errors();
   void missing_rules_name_primitive_and_transformation();
   void hessian_equals_jacobian_compositions();
+  void seed_grad_jacfwd_jacrev_agree();
 };
 
 namespace {
@@ -468,6 +469,34 @@ void TstTransforms::hessian_equals_jacobian_compositions() {
     for (int j = 0; j < 3; ++j)
       if (j != i) QCOMPARE(h.item(i * 3 + j), 0.0);
   }
+}
+
+void TstTransforms::seed_grad_jacfwd_jacrev_agree() {
+  // The seed: grad(lambda x: x[0] + x[0] * x[1])(jnp.ones(5)) == [2, 1, 0, 0, 0].
+  Fn1 f = [](const Value& x) {
+    Value a = jnp::index(x, {0}), b = jnp::index(x, {0}), c = jnp::index(x, {1});
+    return a + b * c;
+  };
+  Value x = jnp::ones({5});
+  Array want = arr({2, 1, 0, 0, 0});
+  JXR_COMPARE_ARRAYS(grad(f)(x).array(), want, 0, 0);
+  JXR_COMPARE_ARRAYS(jacfwd(f)(x).array(), want, 0, 0);
+  JXR_COMPARE_ARRAYS(jacrev(f)(x).array(), want, 0, 0);
+  // ... and under jit, inside and outside.
+  Jitted jf = jit(f);
+  Fn1 inner = [jf](const Value& v) { return jf(v); };
+  Jitted outer = jit(jacrev(f));
+  JXR_COMPARE_ARRAYS(jacfwd(inner)(x).array(), want, 0, 0);
+  JXR_COMPARE_ARRAYS(outer(x).array(), want, 0, 0);
+  // Its Hessian: d2/dx0dx1 = 1, all else 0; the same through jit.
+  Array h = hessian(inner)(x).array();
+  Array hj = jit(hessian(f))(x).array();
+  for (int i = 0; i < 5; ++i)
+    for (int j = 0; j < 5; ++j) {
+      double w = (i == 0 && j == 1) || (i == 1 && j == 0) ? 1.0 : 0.0;
+      QCOMPARE(h.item(i * 5 + j), w);
+      QCOMPARE(hj.item(i * 5 + j), w);
+    }
 }
 
 QTEST_APPLESS_MAIN(TstTransforms)
