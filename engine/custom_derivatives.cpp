@@ -250,17 +250,17 @@ std::vector<ShapedArray> avals_of(const std::vector<Value>& vs) {
 
 const ClosedJaxpr& remat_body(const Params& p) { return *p.get("jaxpr").as_jaxpr(); }
 
-std::vector<Value> bind_remat(const ClosedJaxpr& body, std::span<const Value> args, bool differentiated) {
+std::vector<Value> bind_remat(const ClosedJaxprPtr& body, std::span<const Value> args, bool differentiated) {
   static const Primitive& prim = get_primitive("remat2");
   Params params{{"differentiated", Param::boolean(differentiated)},
-                {"jaxpr", Param::jaxpr(std::make_shared<const ClosedJaxpr>(body))},
+                {"jaxpr", Param::jaxpr(body)},
                 {"policy", Param::none()},
                 {"prevent_cse", Param::boolean(true)}};
   return jxr::bind(prim, args, params);
 }
 
 CallRebind rebind_remat() {
-  return [](ClosedJaxpr body, std::span<const Value> args) { return bind_remat(body, args, true); };
+  return [](const ClosedJaxprPtr& body, std::span<const Value> args) { return bind_remat(body, args, true); };
 }
 
 // As JAX's remat partial evaluation: the primal runs inline, and the tangent
@@ -299,7 +299,7 @@ LinearizeRuleResult remat_linearize(const std::vector<bool>& nonzeros, std::span
   r.tangent_fn = [body](std::span<const Value> residuals, std::span<const Value> nz_tangents) {
     std::vector<Value> args(residuals.begin(), residuals.end());
     args.insert(args.end(), nz_tangents.begin(), nz_tangents.end());
-    return bind_remat(*body, args, true);
+    return bind_remat(body, args, true);
   };
   return r;
 }
@@ -319,7 +319,7 @@ TreeFn checkpoint(TreeFn f) {
         avals_of(leaves));
     std::vector<Value> in = t.consts;
     in.insert(in.end(), leaves.begin(), leaves.end());
-    return tree_unflatten(out_def, bind_remat(*t.jaxpr, in, false));
+    return tree_unflatten(out_def, bind_remat(t.jaxpr, in, false));
   };
 }
 
@@ -344,7 +344,7 @@ void register_remat() {
   p.transpose = [](std::span<const Value> cts, std::span<const Value> args, std::span<const ShapedArray> in_avals,
                    const Params& params) { return call_transpose(cts, args, in_avals, params, rebind_remat()); };
   p.batch = [](std::span<const Value> args, std::span<const int> dims, const Params& params, int64_t size) {
-    return call_batch(args, dims, params, size, [&params](ClosedJaxpr body, std::span<const Value> a) {
+    return call_batch(args, dims, params, size, [&params](const ClosedJaxprPtr& body, std::span<const Value> a) {
       return bind_remat(body, a, params.get("differentiated").as_bool());
     });
   };

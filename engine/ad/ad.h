@@ -5,6 +5,8 @@
 #pragma once
 
 #include <functional>
+#include <memory>
+#include <string>
 #include <span>
 #include <vector>
 
@@ -32,23 +34,32 @@ Linearized linearize_flat(const FlatFn& f, std::span<const Value> primals, const
 
 // A closed jaxpr linearized into two (JAX's linearize_jaxpr), for the rules
 // of call primitives: `primal` maps the inputs to the outputs that are not
-// inputs, followed by the residuals that are neither inputs nor outputs;
-// `tangent` maps (all residuals, the nonzero input tangents) to the nonzero
-// output tangents.
+// inputs, followed by the residuals that are not inputs, consts of the call
+// or outputs; `tangent` maps (all residuals, the nonzero input tangents) to
+// the nonzero output tangents.
 struct LinearizedJaxpr {
-  ClosedJaxpr primal;
-  size_t num_primals_out = 0;        // outputs of `primal` that are primal outputs
-  std::vector<int> primal_input;     // per primal output: the input it is, or -1
-  std::vector<int> residual_input;   // per residual: the input it is, or -1
-  std::vector<int> residual_output;  // else the output of `primal` that it is
+  ClosedJaxprPtr primal;
+  size_t num_primals_out = 0;     // outputs of `primal` that are primal outputs
+  std::vector<int> primal_input;  // per primal output: the input it is, or -1
+  struct Residual {
+    enum Kind { Input, Const, Output } kind;
+    int index;  // into the call's inputs, its consts, or the outputs of `primal`
+  };
+  std::vector<Residual> residuals;
   std::vector<bool> nonzero_out;
-  ClosedJaxpr tangent;
+  ClosedJaxprPtr tangent;
 };
 LinearizedJaxpr linearize_jaxpr(const ClosedJaxpr& cj, const std::vector<bool>& nonzeros);
 
 // Rules of call primitives (jit, remat2): the sub-jaxpr in params["jaxpr"]
 // is transformed and `rebind` binds the primitive again with the new body.
-using CallRebind = std::function<std::vector<Value>(ClosedJaxpr body, std::span<const Value> args)>;
+using CallRebind = std::function<std::vector<Value>(const ClosedJaxprPtr& body, std::span<const Value> args)>;
+// Transformed bodies are memoized per (body, what) while the body lives, as
+// JAX's weakref_lru_cache on jvp_jaxpr / batch_jaxpr / linearize_jaxpr: a
+// function jitted twice keeps one transformed body, which the printer then
+// hoists as `let name = { ... } in`, as JAX prints it.
+std::shared_ptr<const void> memoize_body_transform(const ClosedJaxprPtr& body, const std::string& what,
+                                                   const std::function<std::shared_ptr<const void>()>& make);
 JvpResult call_jvp(std::span<const Value> primals, std::span<const Value> tangents, const Params& params,
                    const CallRebind& rebind);
 std::vector<Value> call_transpose(std::span<const Value> cts, std::span<const Value> args,

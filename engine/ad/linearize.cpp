@@ -83,7 +83,6 @@ class LinTracer final : public Tracer {
 class LinearizeTrace final : public Trace {
  public:
   explicit LinearizeTrace(Trace* parent) : Trace(parent), tangents_(parent) {}
-  StagingTrace& tangents() { return tangents_; }
   std::string_view kind() const override { return "linearize"; }
   StagingTrace& tangent_trace() { return tangents_; }
 
@@ -206,7 +205,7 @@ LinearizedJaxpr linearize_jaxpr(const ClosedJaxpr& cj, const std::vector<bool>& 
   for (size_t i = 0; i < in_avals.size(); ++i) {
     Value p = primal.new_arg(in_avals[i]);
     in_primals.push_back(p);
-    Value t = nonzeros[i] ? lin.tangents().new_arg(ad::tangent_aval(in_avals[i])) : Value();
+    Value t = nonzeros[i] ? lin.tangent_trace().new_arg(ad::tangent_aval(in_avals[i])) : Value();
     args.push_back(lin.wrap(p, std::move(t)));
   }
   std::vector<Value> outs;
@@ -222,14 +221,16 @@ LinearizedJaxpr linearize_jaxpr(const ClosedJaxpr& cj, const std::vector<bool>& 
     if (!ad::is_zero(t)) nz_tangents.push_back(std::move(t));
     out_primals.push_back(std::move(p));
   }
-  ClosedJaxpr tangent = dce_closed_jaxpr(lin.tangents().finish(nz_tangents));
+  ClosedJaxpr tangent = dce_closed_jaxpr(lin.tangent_trace().finish(nz_tangents));
   // The tangent jaxpr's consts become its leading inputs: the residuals.
   auto tj = std::make_shared<Jaxpr>(*tangent.jaxpr);
   tj->invars.insert(tj->invars.begin(), tj->constvars.begin(), tj->constvars.end());
   tj->constvars.clear();
-  r.tangent.jaxpr = std::move(tj);
-  // Residuals that are inputs, or outputs already, are forwarded rather
-  // than returned a second time (JAX's in_fwd / out_fwd).
+  auto closed = std::make_shared<ClosedJaxpr>();
+  closed->jaxpr = std::move(tj);
+  r.tangent = std::move(closed);
+  // Residuals that are inputs, consts of the call, or outputs already are
+  // forwarded rather than returned a second time (JAX's in_fwd / out_fwd).
   auto same = [](const Value& a, const Value& b) { return a.is_tracer() && a.tracer() == b.tracer(); };
   std::vector<Value> returned;
   for (const Value& p : out_primals) {
@@ -241,22 +242,22 @@ LinearizedJaxpr linearize_jaxpr(const ClosedJaxpr& cj, const std::vector<bool>& 
   }
   r.num_primals_out = returned.size();
   for (const Value& c : tangent.consts) {
-    int fwd = -1;
-    for (size_t i = 0; i < in_primals.size() && fwd < 0; ++i)
-      if (same(c, in_primals[i])) fwd = static_cast<int>(i);
-    r.residual_input.push_back(fwd);
-    int out = -1;
-    if (fwd < 0) {
-      for (size_t i = 0; i < returned.size() && out < 0; ++i)
-        if (same(c, returned[i])) out = static_cast<int>(i);
-      if (out < 0) {
-        out = static_cast<int>(returned.size());
-        returned.push_back(c);
-      }
+    LinearizedJaxpr::Residual src{LinearizedJaxpr::Residual::Output, -1};
+    for (size_t i = 0; i < in_primals.size() && src.index < 0; ++i)
+      if (same(c, in_primals[i])) src = {LinearizedJaxpr::Residual::Input, static_cast<int>(i)};
+    for (size_t i = 0; i < cj.consts.size() && src.index < 0 && !c.is_tracer(); ++i)
+      if (!cj.consts[i].is_tracer() && cj.consts[i].array().raw() == c.array().raw() &&
+          cj.consts[i].aval() == c.aval())
+        src = {LinearizedJaxpr::Residual::Const, static_cast<int>(i)};
+    for (size_t i = 0; i < returned.size() && src.index < 0; ++i)
+      if (same(c, returned[i])) src.index = static_cast<int>(i);
+    if (src.index < 0) {
+      src.index = static_cast<int>(returned.size());
+      returned.push_back(c);
     }
-    r.residual_output.push_back(out);
+    r.residuals.push_back(src);
   }
-  r.primal = dce_closed_jaxpr(primal.finish(returned));
+  r.primal = std::make_shared<const ClosedJaxpr>(dce_closed_jaxpr(primal.finish(returned)));
   return r;
 }
 

@@ -11,31 +11,35 @@ namespace jxr {
 
 namespace {
 
-const ClosedJaxpr& body(const Params& params) { return *params.get("jaxpr").as_jaxpr(); }
 std::string name_of(const Params& params) { return params.get("name").as_str(); }
 
 LinearizeRuleResult jit_linearize(const std::vector<bool>& nonzeros, std::span<const Value> primals,
                                   const Params& params) {
   std::string name = name_of(params);
-  LinearizedJaxpr lin = linearize_jaxpr(body(params), nonzeros);
-  std::vector<Value> outs = bind_jit(lin.primal, primals, name);
+  const ClosedJaxprPtr& cjp = params.get("jaxpr").as_jaxpr();
+  std::string key = "linearize";
+  for (bool nz : nonzeros) key += nz ? '1' : '0';
+  auto lin = std::static_pointer_cast<const LinearizedJaxpr>(memoize_body_transform(
+      cjp, key, [&] { return std::shared_ptr<const void>(std::make_shared<LinearizedJaxpr>(linearize_jaxpr(*cjp, nonzeros))); }));
+  std::vector<Value> outs = bind_jit(lin->primal, primals, name);
   LinearizeRuleResult r;
   size_t k = 0;
-  for (int fwd : lin.primal_input) r.primals_out.push_back(fwd >= 0 ? primals[fwd] : outs[k++]);
-  r.nonzero_out = lin.nonzero_out;
-  for (size_t i = 0; i < lin.residual_input.size(); ++i)
-    r.residuals.push_back(lin.residual_input[i] >= 0 ? primals[lin.residual_input[i]] : outs[lin.residual_output[i]]);
-  auto tangent = std::make_shared<const ClosedJaxpr>(std::move(lin.tangent));
-  r.tangent_fn = [tangent, name](std::span<const Value> residuals, std::span<const Value> nz_tangents) {
+  for (int fwd : lin->primal_input) r.primals_out.push_back(fwd >= 0 ? primals[fwd] : outs[k++]);
+  r.nonzero_out = lin->nonzero_out;
+  for (const LinearizedJaxpr::Residual& res : lin->residuals)
+    r.residuals.push_back(res.kind == LinearizedJaxpr::Residual::Input   ? primals[res.index]
+                          : res.kind == LinearizedJaxpr::Residual::Const ? cjp->consts[res.index]
+                                                                          : outs[res.index]);
+  r.tangent_fn = [lin, name](std::span<const Value> residuals, std::span<const Value> nz_tangents) {
     std::vector<Value> args(residuals.begin(), residuals.end());
     args.insert(args.end(), nz_tangents.begin(), nz_tangents.end());
-    return bind_jit(tangent, args, name);
+    return bind_jit(lin->tangent, args, name);
   };
   return r;
 }
 
 CallRebind rebind_jit(const Params& params) {
-  return [name = name_of(params)](ClosedJaxpr body, std::span<const Value> args) {
+  return [name = name_of(params)](const ClosedJaxprPtr& body, std::span<const Value> args) {
     return bind_jit(body, args, name);
   };
 }
