@@ -10,6 +10,7 @@ and prints it again. Run: python3 scripts/gen_golden.py  (needs
 `scripts/install-deps --dev`). The JAX version used is written to
 tests/golden/JAX_VERSION.
 """
+import json
 import os
 import sys
 
@@ -204,6 +205,34 @@ TRANSFORM_CASES = [
 ]
 
 
+# jaxray-cli `jaxpr transform` of every core golden file, against JAX's
+# transformation of the same Python function: one JSON object mapping
+# "NAME FLAG" to the expected text (tests/app/tst_cli.cpp runs them).
+CLI_TRANSFORMS = [
+    ("--vmap=0", lambda f, avals: jax.vmap(f, axis_size=2),
+     lambda avals: [jnp.zeros((2,) + a.shape, a.dtype) for a in avals]),
+    ("--grad", lambda f, avals: jax.grad(f), lambda avals: avals),
+    ("--jacfwd", lambda f, avals: jax.jacfwd(f), lambda avals: avals),
+    ("--jacrev", lambda f, avals: jax.jacrev(f), lambda avals: avals),
+]
+
+
+def cli_transform_goldens():
+    expected = {}
+    for name, fn, args in CASES:
+        avals = [jnp.zeros(np.shape(a), jnp.result_type(a)) for a in args]
+        out = jax.eval_shape(fn, *avals)
+        float_in = all(jnp.issubdtype(a.dtype, jnp.floating) for a in avals)
+        float_out = hasattr(out, "shape") and jnp.issubdtype(out.dtype, jnp.floating)
+        for flag, transform, example in CLI_TRANSFORMS:
+            if flag != "--vmap=0" and not (float_in and float_out):
+                continue
+            if flag == "--grad" and out.shape != ():
+                continue
+            expected[f"{name} {flag}"] = str(jax.make_jaxpr(transform(fn, avals))(*example(avals)))
+    return expected
+
+
 def main():
     only = set(sys.argv[1:])
     for out, cases in ((OUT, CASES), (TRANSFORM_OUT, TRANSFORM_CASES)):
@@ -214,6 +243,10 @@ def main():
             text = str(jax.make_jaxpr(fn)(*args))
             with open(os.path.join(out, name + ".txt"), "w") as f:
                 f.write(text + "\n")
+    if not only:
+        with open(os.path.join(OUT, "..", "cli_transforms.json"), "w") as f:
+            json.dump(cli_transform_goldens(), f, indent=1, sort_keys=True)
+            f.write("\n")
     with open(os.path.join(OUT, "..", "JAX_VERSION"), "w") as f:
         f.write(f"jax {jax.__version__}, jaxlib {jax.lib.__version__}, numpy {np.__version__}\n")
     print(f"wrote {len(CASES)} + {len(TRANSFORM_CASES)} goldens with jax {jax.__version__}")
