@@ -120,6 +120,11 @@ Value gather(const Value& operand, const Value& indices, const GatherDimensionNu
 Value scatter_add(const Value& operand, const Value& indices, const Value& updates,
                   const ScatterDimensionNumbers& dnums, GatherScatterMode mode = GatherScatterMode::FillOrDrop,
                   bool indices_are_sorted = false, bool unique_indices = false);
+// As lax.scatter: updates replace the operand's elements (mode None is
+// FILL_OR_DROP); where windows overlap the last in index order wins here.
+Value scatter(const Value& operand, const Value& indices, const Value& updates, const ScatterDimensionNumbers& dnums,
+              GatherScatterMode mode = GatherScatterMode::FillOrDrop, bool indices_are_sorted = false,
+              bool unique_indices = false);
 
 // Param encodings shared by the primitives and their callers.
 Param gather_dnums_param(const GatherDimensionNumbers& d);

@@ -1,7 +1,8 @@
-// Indexing primitives: slice, dynamic_slice, dynamic_update_slice, gather and
-// scatter-add, with their lax wrappers and param encodings. Kernels follow
-// XLA's semantics (what JAX users observe): dynamic starts clamp so the slice
-// stays in bounds, gather clamps or fills per mode, scatter drops or clamps.
+// Indexing primitives: slice, dynamic_slice, dynamic_update_slice, gather,
+// scatter-add and scatter, with their lax wrappers and param encodings.
+// Kernels follow XLA's semantics (what JAX users observe): dynamic starts
+// clamp so the slice stays in bounds, gather clamps or fills per mode, scatter
+// drops or clamps.
 #include <algorithm>
 #include <cstring>
 #include <map>
@@ -436,15 +437,17 @@ std::vector<Array> gather_impl(std::span<const Array> in, const Params& params, 
   return {out};
 }
 
-// --- scatter-add ------------------------------------------------------------
+// --- scatter-add and scatter ---------------------------------------------------
 
-std::vector<ShapedArray> scatter_add_rule(std::span<const ShapedArray> in, const Params& params) {
+// JAX's _scatter_shape_rule and _scatter_dtype_rule, shared by scatter-add
+// and scatter: the output is the operand's aval (weak type included).
+std::vector<ShapedArray> scatter_shape_rule(const char* name, std::span<const ShapedArray> in, const Params& params) {
   if (in.size() != 3)
-    throw_type_error("scatter-add takes an operand, indices and updates, got " + std::to_string(in.size()));
+    throw_type_error(std::string(name) + " takes an operand, indices and updates, got " + std::to_string(in.size()));
   const ShapedArray &x = in[0], &idx = in[1], &u = in[2];
   lax::ScatterDimensionNumbers dn = lax::scatter_dnums_from_param(params.get("dimension_numbers"));
   lax::gather_mode_from_param(params.get("mode"));
-  const std::string where = " (scatter-add of " + operands_str(in) + ")";
+  const std::string where = " (" + std::string(name) + " of " + operands_str(in) + ")";
   if (!is_integer(idx.dtype)) throw_value_error("indices must have an integer type" + where);
   if (x.dtype != u.dtype)
     throw_type_error("scatter requires arguments to have the same dtypes, got " + std::string(dtype_name(x.dtype)) +
@@ -519,6 +522,13 @@ std::vector<ShapedArray> scatter_add_rule(std::span<const ShapedArray> in, const
   return {x};
 }
 
+std::vector<ShapedArray> scatter_add_rule(std::span<const ShapedArray> in, const Params& params) {
+  return scatter_shape_rule("scatter-add", in, params);
+}
+std::vector<ShapedArray> scatter_rule(std::span<const ShapedArray> in, const Params& params) {
+  return scatter_shape_rule("scatter", in, params);
+}
+
 // dst += src elementwise in T; signed ints wrap as XLA's do.
 template <class T>
 T add_elems(T a, T b) {
@@ -534,8 +544,13 @@ T add_elems(T a, T b) {
   }
 }
 
-std::vector<Array> scatter_add_impl(std::span<const Array> in, const Params& params,
-                                    std::span<const ShapedArray> outs) {
+// The scatter kernel: update windows visited in index order (row-major over
+// the indices' batch dims), each element combined into the operand as
+// combine(old, update). CLIP clamps a window into bounds; FILL_OR_DROP and
+// PROMISE_IN_BOUNDS drop one that does not fit entirely, as XLA does.
+template <class Combine>
+std::vector<Array> scatter_kernel(std::span<const Array> in, const Params& params, std::span<const ShapedArray> outs,
+                                  Combine combine) {
   const Array &x = in[0], &idx = in[1], &u = in[2];
   lax::ScatterDimensionNumbers dn = lax::scatter_dnums_from_param(params.get("dimension_numbers"));
   const bool clip = lax::gather_mode_from_param(params.get("mode")) == lax::GatherScatterMode::Clip;
@@ -587,10 +602,21 @@ std::vector<Array> scatter_add_impl(std::span<const Array> in, const Params& par
       int64_t uoff = 0, ooff = 0;
       for (size_t j = 0; j < scatter_upd_dims.size(); ++j) uoff += g[j] * ustr[scatter_upd_dims[j]];
       for (int64_t d = 0; d < x.ndim(); ++d) ooff += start[d] * ostr[d];
-      for_each_pair(wshape, wsrc, wdst, uoff, ooff, [&](int64_t a, int64_t c) { o[c] = add_elems(o[c], up[a]); });
+      for_each_pair(wshape, wsrc, wdst, uoff, ooff, [&](int64_t a, int64_t c) { o[c] = combine(o[c], up[a]); });
     });
   });
   return {out};
+}
+
+std::vector<Array> scatter_add_impl(std::span<const Array> in, const Params& params,
+                                    std::span<const ShapedArray> outs) {
+  return scatter_kernel(in, params, outs, [](auto a, auto b) { return add_elems(a, b); });
+}
+
+// Replacement: where windows overlap, the update visited last wins (what
+// XLA's CPU scatter does in practice; JAX leaves the order unspecified).
+std::vector<Array> scatter_impl(std::span<const Array> in, const Params& params, std::span<const ShapedArray> outs) {
+  return scatter_kernel(in, params, outs, [](auto, auto b) { return b; });
 }
 
 const Primitive& prim(std::string_view name) { return get_primitive(name); }
@@ -659,6 +685,19 @@ Value scatter_add(const Value& operand, const Value& indices, const Value& updat
   static const Primitive& p = prim("scatter-add");
   return bind1(p, {operand, indices, updates},
                {{"update_jaxpr", Param::jaxpr(add_update_jaxpr(operand.dtype()))},
+                {"update_consts", Param::tuple({})},
+                {"dimension_numbers", scatter_dnums_param(dnums)},
+                {"indices_are_sorted", Param::boolean(indices_are_sorted)},
+                {"unique_indices", Param::boolean(unique_indices)},
+                {"mode", gather_mode_param(mode)}});
+}
+
+Value scatter(const Value& operand, const Value& indices, const Value& updates, const ScatterDimensionNumbers& dnums,
+              GatherScatterMode mode, bool indices_are_sorted, bool unique_indices) {
+  static const Primitive& p = prim("scatter");
+  // As lax.scatter: no update computation (update_jaxpr=None).
+  return bind1(p, {operand, indices, updates},
+               {{"update_jaxpr", Param::none()},
                 {"update_consts", Param::tuple({})},
                 {"dimension_numbers", scatter_dnums_param(dnums)},
                 {"indices_are_sorted", Param::boolean(indices_are_sorted)},
@@ -751,6 +790,12 @@ void register_indexing_primitives() {
     p.synopsis = "XLA scatter with addition: accumulate update windows into the operand";
     p.abstract_eval = scatter_add_rule;
     p.impl = scatter_add_impl;
+  }
+  {
+    Primitive& p = define_primitive("scatter");
+    p.synopsis = "XLA scatter: overwrite the operand with update windows";
+    p.abstract_eval = scatter_rule;
+    p.impl = scatter_impl;
   }
 }
 

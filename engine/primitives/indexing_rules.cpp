@@ -1,8 +1,9 @@
 // Transformation rules of the indexing primitives, after jax/_src/lax/slicing.py:
 // slice transposes to pad, dynamic_slice to dynamic_update_slice, gather to
-// scatter-add and back; under vmap dynamic_slice becomes a gather, and
-// gather/scatter-add take the batch as an extra window dimension (operand
-// batched only), extra index dimension (indices batched only) or as
+// scatter-add and back, scatter to itself and a gather; under vmap
+// dynamic_slice becomes a gather and dynamic_update_slice a scatter, and
+// gather and the scatters take the batch as an extra window dimension
+// (operand batched only), extra index dimension (indices batched only) or as
 // operand_batching_dims / *_indices_batching_dims (both batched).
 #include <map>
 #include <mutex>
@@ -133,15 +134,16 @@ Param add_update_jaxpr(DType dtype) {
   return cache.emplace(dtype, p).first->second;
 }
 
-// scatter-add bound with `params` (update_jaxpr, mode ...) but new operands
-// and dimension numbers.
-Value scatter_add_like(const Params& params, const Value& operand, const Value& indices, const Value& updates,
-                       const ScatterDnums& dn, std::optional<bool> sorted = {}, std::optional<bool> unique = {}) {
+// A scatter-family primitive bound with `params` (update_jaxpr, mode ...) but
+// new operands and dimension numbers.
+Value scatter_like(const Primitive& prim, const Params& params, const Value& operand, const Value& indices,
+                   const Value& updates, const ScatterDnums& dn, std::optional<bool> sorted = {},
+                   std::optional<bool> unique = {}) {
   Params p = params;
   p.set("dimension_numbers", scatter_dnums_param(dn));
   if (sorted) p.set("indices_are_sorted", Param::boolean(*sorted));
   if (unique) p.set("unique_indices", Param::boolean(*unique));
-  return bind1(prim("scatter-add"), {operand, indices, updates}, p);
+  return bind1(prim, {operand, indices, updates}, p);
 }
 
 // A new scatter-add, as lax.scatter_add(operand, indices, updates, dnums, ...).
@@ -156,8 +158,50 @@ Value scatter_add(const Value& operand, const Value& indices, const Value& updat
                 {"mode", mode}});
 }
 
+// The params lax.scatter binds: no update computation.
+Params scatter_params(const ScatterDnums& dn, bool indices_are_sorted, bool unique_indices, const Param& mode) {
+  return {{"update_jaxpr", Param::none()},
+          {"update_consts", Param::tuple({})},
+          {"dimension_numbers", scatter_dnums_param(dn)},
+          {"indices_are_sorted", Param::boolean(indices_are_sorted)},
+          {"unique_indices", Param::boolean(unique_indices)},
+          {"mode", mode}};
+}
+
+// A new scatter, as lax.scatter(operand, indices, updates, dnums, ...).
+Value scatter(const Value& operand, const Value& indices, const Value& updates, const ScatterDnums& dn,
+              bool indices_are_sorted, bool unique_indices, const Param& mode) {
+  return bind1(prim("scatter"), {operand, indices, updates},
+               scatter_params(dn, indices_are_sorted, unique_indices, mode));
+}
+
 // lax.full(shape, 0, dtype): a literal for scalars, else broadcast_in_dim.
 Value zeros(const Shape& shape, DType dtype) { return ad::zeros_like_aval(ShapedArray{shape, dtype, false}); }
+
+// lax.full(shape, v, dtype), likewise.
+Value full(const Shape& shape, double v, DType dtype) {
+  Value s = Array::scalar(v, dtype);
+  return shape.empty() ? s : lax::broadcast_in_dim(s, shape, {});
+}
+
+// The gather that reads back the update windows of a scatter: its dimension
+// numbers, and slice sizes for an operand of `rank` (1 on inserted and
+// batching dims, the window's extent elsewhere).
+GatherDnums inverse_gather_dnums(const ScatterDnums& s) {
+  return {s.update_window_dims, s.inserted_window_dims, s.scatter_dims_to_operand_dims, s.operand_batching_dims,
+          s.scatter_indices_batching_dims};
+}
+std::vector<int64_t> inverse_gather_sizes(const ScatterDnums& s, int64_t rank, const Shape& updates_shape) {
+  std::vector<int64_t> sizes;
+  size_t pos = 0;
+  for (int64_t i = 0; i < rank; ++i) {
+    if (holds(s.inserted_window_dims, i) || holds(s.operand_batching_dims, i))
+      sizes.push_back(1);
+    else
+      sizes.push_back(updates_shape[s.update_window_dims[pos++].as_int()]);
+  }
+  return sizes;
+}
 
 std::vector<Value> operands_from(span<const Value> args, size_t first) {
   return std::vector<Value>(args.begin() + static_cast<std::ptrdiff_t>(first), args.end());
@@ -290,23 +334,15 @@ std::vector<Value> scatter_add_transpose(span<const Value> cts, span<const Value
   if (ad::is_zero(args[0])) out[0] = t;
   if (ad::is_zero(args[2])) {
     const ScatterDnums s = scatter_dnums(params.get("dimension_numbers"));
-    GatherDnums g{s.update_window_dims, s.inserted_window_dims, s.scatter_dims_to_operand_dims,
-                  s.operand_batching_dims, s.scatter_indices_batching_dims};
-    const Shape& updates_shape = in_avals[2].shape;
-    std::vector<int64_t> sizes;
-    size_t pos = 0;
-    for (int64_t i = 0; i < t.ndim(); ++i) {
-      if (holds(s.inserted_window_dims, i) || holds(s.operand_batching_dims, i))
-        sizes.push_back(1);
-      else
-        sizes.push_back(updates_shape[s.update_window_dims[pos++].as_int()]);
-    }
-    out[2] = gather(t, args[1], g, sizes, false, false, params.get("mode"), Param::integer(0));
+    out[2] = gather(t, args[1], inverse_gather_dnums(s), inverse_gather_sizes(s, t.ndim(), in_avals[2].shape), false,
+                    false, params.get("mode"), Param::integer(0));
   }
   return out;
 }
 
-BatchResult scatter_add_batch(span<const Value> args, span<const int> dims, const Params& params, int64_t size) {
+// JAX's _scatter_batching_rule, for any scatter-family primitive `p`.
+BatchResult scatter_batch_rule(const Primitive& p, span<const Value> args, span<const int> dims,
+                               const Params& params, int64_t size) {
   const ScatterDnums dn = scatter_dnums(params.get("dimension_numbers"));
   // The operand gets the batch in front (created when unbatched) so that each
   // example scatters into its own slice.
@@ -316,13 +352,100 @@ BatchResult scatter_add_batch(span<const Value> args, span<const int> dims, cons
     ScatterDnums d{prepend(0, np_add1(dn.update_window_dims)), np_add1(dn.inserted_window_dims),
                    np_add1(dn.scatter_dims_to_operand_dims), np_add1(dn.operand_batching_dims),
                    dn.scatter_indices_batching_dims};
-    return {{scatter_add_like(params, operand, args[1], updates, d)}, {0}};
+    return {{scatter_like(p, params, operand, args[1], updates, d)}, {0}};
   }
   Value indices = ad::bdim_at_front(args[1], dims[1], size);
   ScatterDnums d{np_add1(dn.update_window_dims), np_add1(dn.inserted_window_dims),
                  np_add1(dn.scatter_dims_to_operand_dims), prepend(0, np_add1(dn.operand_batching_dims)),
                  prepend(0, np_add1(dn.scatter_indices_batching_dims))};
-  return {{scatter_add_like(params, operand, indices, updates, d)}, {0}};
+  return {{scatter_like(p, params, operand, indices, updates, d)}, {0}};
+}
+
+BatchResult scatter_add_batch(span<const Value> args, span<const int> dims, const Params& params, int64_t size) {
+  return scatter_batch_rule(prim("scatter-add"), args, dims, params, size);
+}
+
+// --- scatter ----------------------------------------------------------------
+
+// JAX's _scatter_jvp. With unique indices the tangent is the same scatter of
+// the tangents. Otherwise which overlapping update wins is unspecified, so
+// each update gets an id (1, 2, ...), the ids are scattered and gathered
+// back; the operand elements no window reached and the updates whose id
+// survived are kept (the rest zeroed) and combined with a scatter-add, for
+// the primal and the tangent alike.
+JvpResult scatter_jvp(span<const Value> primals, span<const Value> tangents, const Params& params) {
+  const Primitive& p = prim("scatter");
+  if (!params.get("update_jaxpr").is_none())
+    throw Error(ErrorKind::NotImplemented, "scatter_apply JVP not implemented");
+  const Value &operand = primals[0], &indices = primals[1], &updates = primals[2];
+  if (ad::is_zero(tangents[0]) && ad::is_zero(tangents[2])) return {{bind1(p, primals, params)}, {Value()}};
+  Value g_operand = ad::instantiate_zeros(tangents[0], operand.aval());
+  Value g_updates = ad::instantiate_zeros(tangents[2], updates.aval());
+  const ScatterDnums dn = scatter_dnums(params.get("dimension_numbers"));
+  const bool sorted = params.get("indices_are_sorted").as_bool();
+  const bool unique = params.get("unique_indices").as_bool();
+  const Param& mode = params.get("mode");
+  if (unique) {
+    Value out = scatter_like(p, params, operand, indices, updates, dn, {}, true);
+    return {{out}, {scatter_like(p, params, g_operand, indices, g_updates, dn, {}, true)}};
+  }
+  // a) An id per update (per scatter index, shared across its window).
+  Shape ids_shape = updates.shape();
+  for (const Param& d : dn.update_window_dims) ids_shape[d.as_int()] = 1;
+  const int64_t num_ids = shape_size(ids_shape);
+  // int_dtype_for_dim(num_ids, signed=False): uint32 (jaxray has no uint64).
+  const DType id_dtype = DType::U32;
+  Value iota_ids = lax::reshape(lax::iota(id_dtype, {num_ids}, 0), ids_shape);
+  Value update_ids = lax::add(iota_ids, full(updates.shape(), 1, id_dtype));
+  Value scattered_ids = scatter(full(operand.shape(), 0, id_dtype), indices, update_ids, dn, sorted, unique, mode);
+  // b) The inverse gather: the id that won each update's slots.
+  Value gathered_ids = gather(scattered_ids, indices, inverse_gather_dnums(dn),
+                              inverse_gather_sizes(dn, scattered_ids.ndim(), updates.shape()), false, false,
+                              lax::gather_mode_param(lax::GatherScatterMode::PromiseInBounds), Param::none());
+  // c) Mask off what does not reach the output (lax.select(c, x, y) is
+  //    select_n(c, y, x)).
+  auto untouched = [&](const Value& v) {
+    Value c = lax::eq(scattered_ids, zeros(scattered_ids.shape(), id_dtype));
+    return lax::select_n(c, {zeros(v.shape(), v.dtype()), v});
+  };
+  auto winning = [&](const Value& v) {
+    Value c = lax::eq(update_ids, gathered_ids);
+    return lax::select_n(c, {zeros(v.shape(), v.dtype()), v});
+  };
+  Value masked_operand = untouched(operand);
+  Value masked_updates = winning(updates);
+  Value masked_g_operand = untouched(g_operand);
+  Value masked_g_updates = winning(g_updates);
+  // d) Scatter-adds of the masked values.
+  Value out = scatter_add(masked_operand, indices, masked_updates, dn, sorted, unique, mode);
+  Value t = scatter_add(masked_g_operand, indices, masked_g_updates, dn, sorted, unique, mode);
+  return {{out}, {t}};
+}
+
+// JAX's _scatter_transpose_rule (unique indices only): the operand's
+// cotangent is ct with the written windows zeroed, the updates' is ct
+// gathered at the windows.
+std::vector<Value> scatter_transpose(span<const Value> cts, span<const Value> args, span<const ShapedArray> in_avals,
+                                     const Params& params) {
+  if (!params.get("unique_indices").as_bool())
+    throw Error(ErrorKind::NotImplemented, "scatter transpose is only implemented where unique_indices=True");
+  std::vector<Value> out(args.size());
+  const Value& t = cts[0];
+  if (ad::is_zero(t)) return out;
+  const ScatterDnums dn = scatter_dnums(params.get("dimension_numbers"));
+  const Shape& updates_shape = in_avals[2].shape;
+  const Param& mode = params.get("mode");
+  if (ad::is_zero(args[0]))
+    out[0] = scatter(t, args[1], full(updates_shape, 0, t.dtype()), dn, params.get("indices_are_sorted").as_bool(),
+                     true, mode);
+  if (ad::is_zero(args[2]))
+    out[2] = gather(t, args[1], inverse_gather_dnums(dn), inverse_gather_sizes(dn, t.ndim(), updates_shape), false,
+                    false, mode, Param::integer(0));
+  return out;
+}
+
+BatchResult scatter_batch(span<const Value> args, span<const int> dims, const Params& params, int64_t size) {
+  return scatter_batch_rule(prim("scatter"), args, dims, params, size);
 }
 
 // --- dynamic_slice / dynamic_update_slice ---------------------------------------
@@ -406,34 +529,17 @@ std::vector<Value> dynamic_update_slice_transpose(span<const Value> cts, span<co
   return out;
 }
 
-// JAX batches dynamic_update_slice through vmap of the `scatter` primitive,
-// which jaxray lacks. Unbatched starts: a dynamic_update_slice with a zero
-// start on the leading batch axis. Batched starts: the update windows are
-// scatter-added into zeros, and a scatter-added int32 mask selects them over
-// the operand (exact, since each example writes one window into its own slice;
-// only a -0.0 update reads back as +0.0).
-BatchResult dynamic_update_slice_batch(span<const Value> args, span<const int> dims, const Params& params,
-                                       int64_t size) {
-  Value operand = ad::bdim_at_front(args[0], dims[0], size);
-  Value update = ad::bdim_at_front(args[1], dims[1], size);
+// As JAX: a dynamic_update_slice is a scatter (replacing, CLIP keeping XLA's
+// clamping of the start) of the whole update as one window at the start
+// index vector, batched by scatter's batching rule.
+BatchResult dynamic_update_slice_batch(span<const Value> args, span<const int> dims, const Params&, int64_t size) {
+  const int64_t n = args[1].ndim() - (dims[1] == kNotMapped ? 0 : 1);
+  const ScatterDnums dn{py_range(n), {}, py_range(n), {}, {}};
   auto [index, index_bd] = batch_dynamic_slice_indices(args.subspan(2), dims.subspan(2));
-  if (index_bd == kNotMapped) {
-    std::vector<Value> starts{Array::scalar(0, args.size() > 2 ? args[2].dtype() : DType::I32)};
-    for (size_t i = 2; i < args.size(); ++i) starts.push_back(args[i]);
-    std::vector<Value> a{operand, update};
-    a.insert(a.end(), starts.begin(), starts.end());
-    return {{bind1(prim("dynamic_update_slice"), a, params)}, {0}};
-  }
-  const int64_t n = update.ndim() - 1;
-  // The dimension numbers JAX's scatter gets from the batching rule.
-  PyInts window = np_add1(py_range(n));
-  ScatterDnums dn{window, {}, window, {Param::integer(0)}, {Param::integer(0)}};
-  const Param clip = lax::gather_mode_param(lax::GatherScatterMode::Clip);
-  Value values = scatter_add(zeros(operand.shape(), operand.dtype()), index, update, dn, true, true, clip);
-  Value ones = lax::broadcast_in_dim(Array::scalar(1, DType::I32), update.shape(), {});
-  Value mask = scatter_add(zeros(operand.shape(), DType::I32), index, ones, dn, true, true, clip);
-  Value which = lax::ne(mask, Array::scalar(0, DType::I32));
-  return {{lax::select_n(which, {operand, values})}, {0}};
+  const Params p = scatter_params(dn, true, true, lax::gather_mode_param(lax::GatherScatterMode::Clip));
+  const Value a[3] = {args[0], index, args[1]};
+  const int d[3] = {dims[0], index_bd, dims[1]};
+  return scatter_batch_rule(prim("scatter"), a, d, p, size);
 }
 
 }  // namespace
@@ -459,6 +565,10 @@ void register_indexing_rules() {
   P("scatter-add").jvp = scatter_add_jvp;
   P("scatter-add").transpose = scatter_add_transpose;
   P("scatter-add").batch = scatter_add_batch;
+
+  P("scatter").jvp = scatter_jvp;
+  P("scatter").transpose = scatter_transpose;
+  P("scatter").batch = scatter_batch;
 }
 
 }  // namespace jxr

@@ -1,5 +1,5 @@
 // Transformation rules of the indexing primitives (slice, dynamic_slice,
-// dynamic_update_slice, gather, scatter-add): derivatives checked numerically
+// dynamic_update_slice, gather, scatter-add, scatter): derivatives checked numerically
 // (check_grads), vmap against per-example results, and the jaxprs of grad,
 // jvp and vmap against JAX 0.10.2's text.
 #include <QtTest>
@@ -138,9 +138,33 @@ std::vector<GradCase> grad_cases() {
   c.push_back({"scatter_add_batching_dims",
                [](auto a) { return lax::scatter_add(a[0], a[1], a[2], sdn({}, {1}, {1}, {0}, {0})); },
                {x({3, 5}), Value(ints({0, 4, 2, 2, 1, 3}, {3, 2, 1})), x({3, 2}, 2)}});
+  // scatter: unique indices (the JVP's fast path, transposed by scatter's
+  // transpose rule) and repeated ones (the JVP's ids and masked scatter-adds,
+  // transposed through those), dropped and clamped windows, batching dims.
+  auto sc = [](lax::ScatterDimensionNumbers dn, GSMode mode, bool unique) {
+    return [dn, mode, unique](std::span<const Value> a) {
+      return lax::scatter(a[0], a[1], a[2], dn, mode, false, unique);
+    };
+  };
+  c.push_back({"scatter_unique", sc(sdn({}, {0}, {0}), GSMode::FillOrDrop, true),
+               {x({6}), Value(ints({4, 0, 2}, {3, 1})), x({3}, 2)}});
+  c.push_back({"scatter_repeated", sc(sdn({}, {0}, {0}), GSMode::FillOrDrop, false),
+               {x({6}), Value(ints({1, 3, 1, 1}, {4, 1})), x({4}, 2)}});
+  c.push_back({"scatter_repeated_rows", sc(sdn({1}, {0}, {0}), GSMode::PromiseInBounds, false),
+               {x({5, 3}), Value(ints({3, 0, 3}, {3, 1})), x({3, 3}, 2)}});
+  c.push_back({"scatter_drop", sc(sdn({}, {0}, {0}), GSMode::FillOrDrop, true),
+               {x({6}), Value(ints({1, 9, -1, 4}, {4, 1})), x({4}, 2)}});
+  c.push_back({"scatter_drop_repeated", sc(sdn({}, {0}, {0}), GSMode::FillOrDrop, false),
+               {x({6}), Value(ints({1, 9, -1, 1}, {4, 1})), x({4}, 2)}});
+  c.push_back({"scatter_clip_window", sc(sdn({1}, {0}, {0}), GSMode::Clip, true),
+               {x({5, 4}), Value(ints({0, 7}, {2, 1})), x({2, 3}, 2)}});
+  c.push_back({"scatter_clip_overlap", sc(sdn({1}, {0}, {0}), GSMode::Clip, false),
+               {x({5, 4}), Value(ints({4, 7, 1}, {3, 1})), x({3, 3}, 2)}});
+  c.push_back({"scatter_batching_dims", sc(sdn({}, {1}, {1}, {0}, {0}), GSMode::FillOrDrop, false),
+               {x({3, 5}), Value(ints({0, 4, 2, 2, 1, 3}, {3, 2, 1})), x({3, 2}, 2)}});
   // The batching rules' output differentiated: gather and scatter-add with
-  // batching dims, dynamic_slice as a gather, dynamic_update_slice as masked
-  // scatter-adds.
+  // batching dims, dynamic_slice as a gather, dynamic_update_slice as a
+  // scatter.
   auto vmapped = [](test::FlatF g, std::vector<Value> extra, std::vector<int> in_dims) {
     return [g, extra, in_dims](std::span<const Value> a) {
       std::vector<Value> args(a.begin(), a.end());
@@ -163,6 +187,15 @@ std::vector<GradCase> grad_cases() {
                vmapped(dup, {i32(2)}, {0, kNotMapped, kNotMapped}),
                {x({3, 5}), x({2}, 5)}});
   c.push_back({"vmap_scatter_add_all", vmapped(sadd, {bidx}, {0, 0, 0}), {x({3, 5}), x({3, 2}, 5)}});
+  test::FlatF dup_u = [one](auto a) { return one(lax::dynamic_update_slice(a[1], a[0], {a[2]})); };  // (u, x, i)
+  c.push_back({"vmap_dynamic_update_slice_update",
+               vmapped(dup_u, {x({6}, 3), i32(4)}, {1, kNotMapped, kNotMapped}),
+               {x({2, 3}, 5)}});
+  test::FlatF scat = [one](auto a) {  // (x, u, idx)
+    return one(lax::scatter(a[0], a[2], a[1], sdn({}, {0}, {0}), GSMode::FillOrDrop, false, false));
+  };
+  c.push_back({"vmap_scatter_all", vmapped(scat, {Value(ints({0, 4, 4, 2, 1, 1}, {3, 2, 1}))}, {0, 0, 0}),
+               {x({3, 5}), x({3, 2}, 5)}});
   return c;
 }
 
@@ -248,6 +281,34 @@ std::vector<VmapCase> vmap_cases() {
   };
   c.push_back({"scatter_add_batching_dims_all",
                sb,
+               {x({3, 2, 5}), ints({0, 4, 9, 1, 1, 3}, {3, 2, 1, 1}), x({3, 2, 1}, 7)},
+               {0, 0, 0}});
+
+  // scatter: every batching of operand, indices and updates; repeated
+  // indices (last wins) and dropped ones; windows; batching dims.
+  test::FlatF sc = [one](auto a) {
+    return one(lax::scatter(a[0], a[1], a[2], sdn({}, {0}, {0}), GSMode::FillOrDrop));
+  };
+  Value sci = ints({1, 1, 4, 0, 2, 7}, {3, 2, 1});
+  Value uci = ints({3, 3}, {2, 1});
+  c.push_back({"scatter_all", sc, {xo, sci, xu}, {0, 0, 0}});
+  c.push_back({"scatter_operand", sc, {xo, uci, uu}, {0, N, N}});
+  c.push_back({"scatter_indices", sc, {uo, sci, uu}, {N, 0, N}});
+  c.push_back({"scatter_updates", sc, {uo, uci, xu}, {N, N, 0}});
+  c.push_back({"scatter_operand_indices", sc, {xo, sci, uu}, {0, 0, N}});
+  c.push_back({"scatter_operand_updates", sc, {x({5, 3}), uci, x({2, 3}, 7)}, {1, N, 1}});
+  c.push_back({"scatter_indices_updates", sc, {uo, ints({1, 0, 4, 0, 2, 7}, {2, 3, 1}), x({2, 3}, 7)}, {N, 1, 1}});
+  c.push_back({"scatter_unbatched", sc, {uo, uci, uu}, {N, N, N}});
+  test::FlatF scw = [one](auto a) {
+    return one(lax::scatter(a[0], a[1], a[2], sdn({1}, {0}, {0}), GSMode::Clip));
+  };
+  c.push_back({"scatter_clip_window_all", scw, {x({3, 4, 5}), ints({0, 7, 2, 2, 3, 1}, {3, 2, 1}), x({3, 2, 3}, 7)},
+               {0, 0, 0}});
+  test::FlatF scb = [one](auto a) {
+    return one(lax::scatter(a[0], a[1], a[2], sdn({}, {1}, {1}, {0}, {0}), GSMode::FillOrDrop));
+  };
+  c.push_back({"scatter_batching_dims_all",
+               scb,
                {x({3, 2, 5}), ints({0, 4, 9, 1, 1, 3}, {3, 2, 1, 1}), x({3, 2, 1}, 7)},
                {0, 0, 0}});
   return c;
@@ -393,6 +454,55 @@ ClosedJaxpr traced(const QString& name) {
       return Tree(lax::dynamic_update_slice(leaf(a, 0), leaf(a, 1), {i}));
     };
     return make_jaxpr(vmap(f), {Tree(ones35), Tree(ones32), Tree(ints({0, 1, 2}))});
+  }
+  if (name == "vmap_dynamic_update_slice_unbatched_start") {
+    TreeFn f = [leaf](const std::vector<Tree>& a) {
+      return Tree(lax::dynamic_update_slice(leaf(a, 0), leaf(a, 1), {i32(1)}));
+    };
+    return make_jaxpr(vmap(f), {Tree(Array::full({2, 5}, 1.0, DType::F32)), Tree(Array::full({2, 2}, 1.0, DType::F32))});
+  }
+  if (name == "vmap_dynamic_update_slice_update_axis_1") {
+    TreeFn f = [leaf](const std::vector<Tree>& a) {
+      Value x = lax::broadcast_in_dim(Array::scalar(1.0, DType::F32), {4, 5}, {});
+      return Tree(lax::dynamic_update_slice(x, leaf(a, 0), {i32(1), i32(2)}));
+    };
+    VmapOptions o;
+    o.in_axes = axis(1);
+    return make_jaxpr(vmap(f, o), {Tree(Array::full({2, 3, 2}, 1.0, DType::F32))});
+  }
+  if (name == "grad_vmap_dynamic_update_slice") {
+    TreeFn dus = [leaf](const std::vector<Tree>& a) {
+      Value i = wrap_index(leaf(a, 2), 5);
+      return Tree(lax::dynamic_update_slice(leaf(a, 0), leaf(a, 1), {i}));
+    };
+    TreeFn f = [dus](const std::vector<Tree>& a) { return Tree(jnp::sum(lax::sin(vmap(dus)(a).leaf()))); };
+    GradOptions o;
+    o.argnums = {0, 1};
+    o.argnums_tuple = true;
+    return make_jaxpr(grad(f, o), {Tree(ones35), Tree(ones32), Tree(ints({0, 1, 2}))});
+  }
+  if (name == "jvp_scatter_repeated") {
+    Array sidx = ints({1, 3, 1}, {3, 1});
+    TreeFn f = [sidx](const std::vector<Tree>& a) {
+      TreeFn g = [sidx](const std::vector<Tree>& b) {
+        return Tree(lax::scatter(b[0].leaf(), sidx, b[1].leaf(), sdn({1}, {0}, {0})));
+      };
+      auto [out, t] = jvp(g, {a[0], a[1]}, {a[2], a[3]});
+      return Tree::tuple({out, t});
+    };
+    Array x = Array::full({5, 3}, 1.0, DType::F32), u = Array::full({3, 3}, 1.0, DType::F32);
+    return make_jaxpr(f, {Tree(x), Tree(u), Tree(x), Tree(u)});
+  }
+  if (name == "grad_scatter_unique") {
+    Array sidx = ints({3, 0}, {2, 1});
+    TreeFn f = [sidx](const std::vector<Tree>& a) {
+      Value y = lax::scatter(a[0].leaf(), sidx, a[1].leaf(), sdn({}, {0}, {0}), GSMode::FillOrDrop, false, true);
+      return Tree(jnp::sum(lax::sin(y)));
+    };
+    GradOptions o;
+    o.argnums = {0, 1};
+    o.argnums_tuple = true;
+    return make_jaxpr(grad(f, o), {Tree(ones5), Tree(ones2)});
   }
   qFatal("unknown jaxpr row %s", qPrintable(name));
 }
@@ -795,6 +905,167 @@ void TstAdIndexing::jaxpr_matches_jax_data() {
       "      update_jaxpr=None\n"
       "    ] a g b\n"
       "  in (h,) }");
+  // jax.vmap(lambda x, u: lax.dynamic_update_slice(x, u, (1,)))(jnp.ones((2, 5)), jnp.ones((2, 2)))
+  QTest::newRow("vmap_dynamic_update_slice_unbatched_start") << QString(
+      "{ lambda ; a:f32[2,5] b:f32[2,2]. let\n"
+      "    c:i32[1] = broadcast_in_dim 1:i32[]\n"
+      "    d:f32[2,5] = scatter[\n"
+      "      dimension_numbers=ScatterDimensionNumbers(update_window_dims=(0, np.int64(1)), inserted_window_dims=(), scatter_dims_to_operand_dims=(np.int64(1),), operand_batching_dims=(), scatter_indices_batching_dims=())\n"
+      "      indices_are_sorted=True\n"
+      "      mode=GatherScatterMode.CLIP\n"
+      "      unique_indices=True\n"
+      "      update_consts=()\n"
+      "      update_jaxpr=None\n"
+      "    ] a c b\n"
+      "  in (d,) }");
+  // jax.vmap(lambda u: lax.dynamic_update_slice(jnp.ones((4, 5)), u, (1, 2)), in_axes=1)(jnp.ones((2, 3, 2)))
+  QTest::newRow("vmap_dynamic_update_slice_update_axis_1") << QString(
+      "{ lambda ; a:f32[2,3,2]. let\n"
+      "    b:f32[4,5] = broadcast_in_dim 1.0:f32[]\n"
+      "    c:i32[1] = broadcast_in_dim 1:i32[]\n"
+      "    d:i32[1] = broadcast_in_dim 2:i32[]\n"
+      "    e:i32[2] = concatenate[dimension=0] c d\n"
+      "    f:f32[3,4,5] = broadcast_in_dim[\n"
+      "      broadcast_dimensions=(np.int64(1), np.int64(2))\n"
+      "    ] b\n"
+      "    g:f32[3,2,2] = transpose[permutation=(1, 0, 2)] a\n"
+      "    h:f32[3,4,5] = scatter[\n"
+      "      dimension_numbers=ScatterDimensionNumbers(update_window_dims=(0, np.int64(1), np.int64(2)), inserted_window_dims=(), scatter_dims_to_operand_dims=(np.int64(1), np.int64(2)), operand_batching_dims=(), scatter_indices_batching_dims=())\n"
+      "      indices_are_sorted=True\n"
+      "      mode=GatherScatterMode.CLIP\n"
+      "      unique_indices=True\n"
+      "      update_consts=()\n"
+      "      update_jaxpr=None\n"
+      "    ] f e g\n"
+      "  in (h,) }");
+  // jax.grad(lambda x, u, i: jnp.sum(jnp.sin(jax.vmap(lambda x, u, i: lax.dynamic_update_slice(x, u, (i,)))(x, u, i))), argnums=(0, 1))(jnp.ones((3, 5)), jnp.ones((3, 2)), jnp.array([0, 1, 2]))
+  QTest::newRow("grad_vmap_dynamic_update_slice") << QString(
+      "{ lambda ; a:f32[3,5] b:f32[3,2] c:i32[3]. let\n"
+      "    d:bool[3] = lt c 0:i32[]\n"
+      "    e:i32[3] = add c 5:i32[]\n"
+      "    f:i32[3] = select_n d c e\n"
+      "    g:i32[3,1] = broadcast_in_dim[broadcast_dimensions=(0,)] f\n"
+      "    h:f32[3,5] = scatter[\n"
+      "      dimension_numbers=ScatterDimensionNumbers(update_window_dims=(np.int64(1),), inserted_window_dims=(), scatter_dims_to_operand_dims=(np.int64(1),), operand_batching_dims=(0,), scatter_indices_batching_dims=(0,))\n"
+      "      indices_are_sorted=True\n"
+      "      mode=GatherScatterMode.CLIP\n"
+      "      unique_indices=True\n"
+      "      update_consts=()\n"
+      "      update_jaxpr=None\n"
+      "    ] a g b\n"
+      "    i:f32[3,5] = sin h\n"
+      "    j:f32[3,5] = cos h\n"
+      "    _:f32[] = reduce_sum[axes=(0, 1) out_sharding=None] i\n"
+      "    k:f32[3,5] = broadcast_in_dim 1.0:f32[]\n"
+      "    l:f32[3,5] = mul k j\n"
+      "    m:f32[3,2] = broadcast_in_dim 0.0:f32[]\n"
+      "    n:f32[3,5] = scatter[\n"
+      "      dimension_numbers=ScatterDimensionNumbers(update_window_dims=(np.int64(1),), inserted_window_dims=(), scatter_dims_to_operand_dims=(np.int64(1),), operand_batching_dims=(0,), scatter_indices_batching_dims=(0,))\n"
+      "      indices_are_sorted=True\n"
+      "      mode=GatherScatterMode.CLIP\n"
+      "      unique_indices=True\n"
+      "      update_consts=()\n"
+      "      update_jaxpr=None\n"
+      "    ] l g m\n"
+      "    o:f32[3,2] = gather[\n"
+      "      dimension_numbers=GatherDimensionNumbers(offset_dims=(np.int64(1),), collapsed_slice_dims=(), start_index_map=(np.int64(1),), operand_batching_dims=(0,), start_indices_batching_dims=(0,))\n"
+      "      fill_value=None\n"
+      "      indices_are_sorted=False\n"
+      "      mode=GatherScatterMode.CLIP\n"
+      "      slice_sizes=(1, 2)\n"
+      "      unique_indices=False\n"
+      "    ] l g\n"
+      "  in (n, o) }");
+  // idx = jnp.array([[1], [3], [1]]); dn = lax.ScatterDimensionNumbers((1,), (0,), (0,)); jax.jvp(lambda x, u: lax.scatter(x, idx, u, dn), (x, u), (tx, tu)) for x = tx = jnp.ones((5, 3)), u = tu = jnp.ones((3, 3))
+  QTest::newRow("jvp_scatter_repeated") << QString(
+      "let jaxpr = { lambda ; a:f32[] b:f32[]. let c:f32[] = add a b in (c,) } in\n"
+      "{ lambda d:i32[3,1]; e:f32[5,3] f:f32[3,3] g:f32[5,3] h:f32[3,3]. let\n"
+      "    i:u32[3] = iota[dimension=0 dtype=uint32 shape=(3,) sharding=None] \n"
+      "    j:u32[3,1] = reshape[dimensions=None new_sizes=(3, 1) sharding=None] i\n"
+      "    k:u32[3,3] = broadcast_in_dim 1:u32[]\n"
+      "    l:u32[3,3] = add j k\n"
+      "    m:u32[5,3] = broadcast_in_dim 0:u32[]\n"
+      "    n:u32[5,3] = scatter[\n"
+      "      dimension_numbers=ScatterDimensionNumbers(update_window_dims=(1,), inserted_window_dims=(0,), scatter_dims_to_operand_dims=(0,), operand_batching_dims=(), scatter_indices_batching_dims=())\n"
+      "      indices_are_sorted=False\n"
+      "      mode=GatherScatterMode.FILL_OR_DROP\n"
+      "      unique_indices=False\n"
+      "      update_consts=()\n"
+      "      update_jaxpr=None\n"
+      "    ] m d l\n"
+      "    o:u32[3,3] = gather[\n"
+      "      dimension_numbers=GatherDimensionNumbers(offset_dims=(1,), collapsed_slice_dims=(0,), start_index_map=(0,), operand_batching_dims=(), start_indices_batching_dims=())\n"
+      "      fill_value=None\n"
+      "      indices_are_sorted=False\n"
+      "      mode=GatherScatterMode.PROMISE_IN_BOUNDS\n"
+      "      slice_sizes=(1, 3)\n"
+      "      unique_indices=False\n"
+      "    ] n d\n"
+      "    p:u32[5,3] = broadcast_in_dim 0:u32[]\n"
+      "    q:bool[5,3] = eq n p\n"
+      "    r:f32[5,3] = broadcast_in_dim 0.0:f32[]\n"
+      "    s:f32[5,3] = select_n q r e\n"
+      "    t:bool[3,3] = eq l o\n"
+      "    u:f32[3,3] = broadcast_in_dim 0.0:f32[]\n"
+      "    v:f32[3,3] = select_n t u f\n"
+      "    w:u32[5,3] = broadcast_in_dim 0:u32[]\n"
+      "    x:bool[5,3] = eq n w\n"
+      "    y:f32[5,3] = broadcast_in_dim 0.0:f32[]\n"
+      "    z:f32[5,3] = select_n x y g\n"
+      "    ba:bool[3,3] = eq l o\n"
+      "    bb:f32[3,3] = broadcast_in_dim 0.0:f32[]\n"
+      "    bc:f32[3,3] = select_n ba bb h\n"
+      "    bd:f32[5,3] = scatter-add[\n"
+      "      dimension_numbers=ScatterDimensionNumbers(update_window_dims=(1,), inserted_window_dims=(0,), scatter_dims_to_operand_dims=(0,), operand_batching_dims=(), scatter_indices_batching_dims=())\n"
+      "      indices_are_sorted=False\n"
+      "      mode=GatherScatterMode.FILL_OR_DROP\n"
+      "      unique_indices=False\n"
+      "      update_consts=()\n"
+      "      update_jaxpr=jaxpr\n"
+      "    ] s d v\n"
+      "    be:f32[5,3] = scatter-add[\n"
+      "      dimension_numbers=ScatterDimensionNumbers(update_window_dims=(1,), inserted_window_dims=(0,), scatter_dims_to_operand_dims=(0,), operand_batching_dims=(), scatter_indices_batching_dims=())\n"
+      "      indices_are_sorted=False\n"
+      "      mode=GatherScatterMode.FILL_OR_DROP\n"
+      "      unique_indices=False\n"
+      "      update_consts=()\n"
+      "      update_jaxpr=jaxpr\n"
+      "    ] z d bc\n"
+      "  in (bd, be) }");
+  // idx = jnp.array([[3], [0]]); jax.grad(lambda x, u: jnp.sum(jnp.sin(lax.scatter(x, idx, u, lax.ScatterDimensionNumbers((), (0,), (0,)), unique_indices=True))), argnums=(0, 1))(jnp.ones(5), jnp.ones(2))
+  QTest::newRow("grad_scatter_unique") << QString(
+      "{ lambda a:i32[2,1]; b:f32[5] c:f32[2]. let\n"
+      "    d:f32[5] = scatter[\n"
+      "      dimension_numbers=ScatterDimensionNumbers(update_window_dims=(), inserted_window_dims=(0,), scatter_dims_to_operand_dims=(0,), operand_batching_dims=(), scatter_indices_batching_dims=())\n"
+      "      indices_are_sorted=False\n"
+      "      mode=GatherScatterMode.FILL_OR_DROP\n"
+      "      unique_indices=True\n"
+      "      update_consts=()\n"
+      "      update_jaxpr=None\n"
+      "    ] b a c\n"
+      "    e:f32[5] = sin d\n"
+      "    f:f32[5] = cos d\n"
+      "    _:f32[] = reduce_sum[axes=(0,) out_sharding=None] e\n"
+      "    g:f32[5] = broadcast_in_dim 1.0:f32[]\n"
+      "    h:f32[5] = mul g f\n"
+      "    i:f32[2] = broadcast_in_dim 0.0:f32[]\n"
+      "    j:f32[5] = scatter[\n"
+      "      dimension_numbers=ScatterDimensionNumbers(update_window_dims=(), inserted_window_dims=(0,), scatter_dims_to_operand_dims=(0,), operand_batching_dims=(), scatter_indices_batching_dims=())\n"
+      "      indices_are_sorted=False\n"
+      "      mode=GatherScatterMode.FILL_OR_DROP\n"
+      "      unique_indices=True\n"
+      "      update_consts=()\n"
+      "      update_jaxpr=None\n"
+      "    ] h a i\n"
+      "    k:f32[2] = gather[\n"
+      "      dimension_numbers=GatherDimensionNumbers(offset_dims=(), collapsed_slice_dims=(0,), start_index_map=(0,), operand_batching_dims=(), start_indices_batching_dims=())\n"
+      "      fill_value=0\n"
+      "      indices_are_sorted=False\n"
+      "      mode=GatherScatterMode.FILL_OR_DROP\n"
+      "      slice_sizes=(1,)\n"
+      "      unique_indices=False\n"
+      "    ] h a\n"
+      "  in (j, k) }");
 }
 
 void TstAdIndexing::jaxpr_matches_jax() {
@@ -805,12 +1076,7 @@ void TstAdIndexing::jaxpr_matches_jax() {
   } catch (const std::exception& e) {
     QFAIL(e.what());
   }
-  if (QTest::currentDataTag() == QByteArray("vmap_dynamic_update_slice"))
-    QEXPECT_FAIL("vmap_dynamic_update_slice",
-                 "JAX batches dynamic_update_slice into the `scatter` primitive, which jaxray lacks: it emits "
-                 "masked scatter-adds (batched starts) or a dynamic_update_slice (unbatched starts)",
-                 Continue);
-  else if (got != expected)  // QCOMPARE truncates long strings: show both texts whole.
+  if (got != expected)  // QCOMPARE truncates long strings: show both texts whole.
     qWarning().noquote() << "got:\n" << got << "\nexpected:\n" << expected;
   QCOMPARE(got, expected);
 }

@@ -1,13 +1,16 @@
 // Indexing primitives (slice, dynamic_slice, dynamic_update_slice, gather,
-// scatter-add): eager values against JAX, clamping and out-of-bounds modes,
-// shape errors and traced params. Expected values come from
-// scripts/gen_indexing_cases.py (jax.lax 0.10.2).
+// scatter-add, scatter): eager values against JAX, clamping and out-of-bounds
+// modes, shape errors and traced params. Expected values come from
+// scripts/gen_indexing_cases.py (jax.lax 0.10.2); scatter's from a numpy loop
+// over the updates in index order (last wins), which JAX 0.10.2 on CPU agrees
+// with.
 #include <QtTest>
 
 #include <cmath>
 #include <numeric>
 
 #include "engine/api.h"
+#include "engine/jaxpr/print.h"
 #include "engine/lax.h"
 #include "testutil.h"
 
@@ -59,6 +62,9 @@ class TestIndexing : public QObject {
   void scatter_add_values();
   void scatter_add_params();
   void scatter_add_errors();
+  void scatter_values();
+  void scatter_params();
+  void scatter_errors();
   void dnums_params();
 };
 
@@ -391,6 +397,100 @@ void TestIndexing::scatter_add_errors() {
   QVERIFY(error_of([&] { lax::scatter_add(x, sidx, Value(iota_array({2, 4})), {{1}, {}, {0}, {}, {}}); })
               .startsWith("Scatter op has window of size 1; doesn't match operand of rank 2."));
   QVERIFY(error_of([&] { lax::scatter_add(x, Value(arr({0, 2}, {2, 1})), Value(iota_array({2, 4})), kRowUpdates); })
+              .startsWith("indices must have an integer type"));
+}
+
+void TestIndexing::scatter_values() {
+  Array x = iota_array({3, 4});
+  std::vector<double> u(20);
+  std::iota(u.begin(), u.end(), 100.0);
+  Value updates(arr(u, {5, 4}));
+  Value sidx(idx({0, 2, 0, 5, -1}, {5, 1}));
+  // Repeated row 0: the later update wins; rows 5 and -1 are dropped.
+  const Array dropped = arr({108, 109, 110, 111, 4, 5, 6, 7, 104, 105, 106, 107}, {3, 4});
+  JXR_COMPARE_ARRAYS(lax::scatter(Value(x), sidx, updates, kRowUpdates).array(), dropped, 0, 0);
+  JXR_COMPARE_ARRAYS(lax::scatter(Value(x), sidx, updates, kRowUpdates, GatherScatterMode::FillOrDrop).array(), dropped,
+                     0, 0);
+  // PROMISE_IN_BOUNDS drops as XLA does.
+  JXR_COMPARE_ARRAYS(lax::scatter(Value(x), sidx, updates, kRowUpdates, GatherScatterMode::PromiseInBounds).array(),
+                     dropped, 0, 0);
+  // CLIP: 5 -> 2 and -1 -> 0, which then win over the earlier rows.
+  JXR_COMPARE_ARRAYS(lax::scatter(Value(x), sidx, updates, kRowUpdates, GatherScatterMode::Clip).array(),
+                     arr({116, 117, 118, 119, 4, 5, 6, 7, 112, 113, 114, 115}, {3, 4}), 0, 0);
+  // Scalar points in an int vector: 1 repeated (20 wins), 7 dropped.
+  JXR_COMPARE_ARRAYS(lax::scatter(Value(iota_array({5}, DType::I32)), Value(idx({1, 1, 3, 7}, {4, 1})),
+                                  Value(arr({10, 20, 30, 40}, DType::I32)), {{}, {0}, {0}, {}, {}})
+                         .array(),
+                     arr({0, 20, 2, 30, 4}, DType::I32), 0, 0);
+  // Batching dims: row i gets updates[i] at column idx[i].
+  JXR_COMPARE_ARRAYS(lax::scatter(Value(x), Value(idx({3, 0, 3}, {3, 1})), Value(arr({1, 2, 3})),
+                                  {{}, {1}, {1}, {0}, {0}})
+                         .array(),
+                     arr({0, 1, 2, 1, 2, 5, 6, 7, 8, 9, 10, 3}, {3, 4}), 0, 0);
+  // 2x2 windows at (0,1), (1,2), (2,3): the last two overlap; under CLIP
+  // (2,3) -> (1,2) and overwrites the second, FILL_OR_DROP drops it.
+  std::vector<double> w;
+  for (double scale : {1.0, 10.0, 100.0})
+    for (double v : {1.0, 2.0, 3.0, 4.0}) w.push_back(-v * scale);
+  Value widx(idx({0, 1, 1, 2, 2, 3}, {3, 2}));
+  const lax::ScatterDimensionNumbers kBlocks{{1, 2}, {}, {0, 1}, {}, {}};
+  JXR_COMPARE_ARRAYS(lax::scatter(Value(x), widx, Value(arr(w, {3, 2, 2})), kBlocks, GatherScatterMode::Clip).array(),
+                     arr({0, -1, -2, 3, 4, -3, -100, -200, 8, 9, -300, -400}, {3, 4}), 0, 0);
+  JXR_COMPARE_ARRAYS(lax::scatter(Value(x), widx, Value(arr(w, {3, 2, 2})), kBlocks).array(),
+                     arr({0, -1, -2, 3, 4, -3, -10, -20, 8, 9, -30, -40}, {3, 4}), 0, 0);
+  // Bool operands (replacement needs no arithmetic).
+  JXR_COMPARE_ARRAYS(lax::scatter(Value(Array::full({4}, 0, DType::Bool)), Value(idx({2, 0}, {2, 1})),
+                                  Value(Array::full({2}, 1, DType::Bool)), {{}, {0}, {0}, {}, {}})
+                         .array(),
+                     arr({1, 0, 1, 0}, DType::Bool), 0, 0);
+  // No updates: the operand comes back unchanged.
+  JXR_COMPARE_ARRAYS(lax::scatter(Value(x), Value(idx({}, {0, 1})), Value(arr({}, {0, 4})), kRowUpdates).array(), x, 0,
+                     0);
+  QCOMPARE(x.item(0), 0.0);
+}
+
+// lax.scatter's equation: update_jaxpr=None, update_consts=(), the operand's
+// aval out. Text from
+// jax.make_jaxpr(lambda x, i, u: lax.scatter(x, i, u, lax.ScatterDimensionNumbers((1,), (0,), (0,)),
+//     mode='clip', unique_indices=True))(jnp.ones((3, 4)), jnp.array([[0], [2]], dtype=jnp.int32), jnp.ones((2, 4)))
+void TestIndexing::scatter_params() {
+  ClosedJaxpr cj = make_jaxpr(
+      [](const std::vector<Tree>& a) {
+        return Tree(lax::scatter(a[0].leaf(), a[1].leaf(), a[2].leaf(), kRowUpdates, GatherScatterMode::Clip, false,
+                                 true));
+      },
+      {Tree(iota_array({3, 4})), Tree(idx({0, 2}, {2, 1})), Tree(iota_array({2, 4}))});
+  QCOMPARE(QString::fromStdString(print_closed_jaxpr(cj)),
+           QString("{ lambda ; a:f32[3,4] b:i32[2,1] c:f32[2,4]. let\n"
+                   "    d:f32[3,4] = scatter[\n"
+                   "      dimension_numbers=ScatterDimensionNumbers(update_window_dims=(1,), "
+                   "inserted_window_dims=(0,), scatter_dims_to_operand_dims=(0,), operand_batching_dims=(), "
+                   "scatter_indices_batching_dims=())\n"
+                   "      indices_are_sorted=False\n"
+                   "      mode=GatherScatterMode.CLIP\n"
+                   "      unique_indices=True\n"
+                   "      update_consts=()\n"
+                   "      update_jaxpr=None\n"
+                   "    ] a b c\n"
+                   "  in (d,) }"));
+  QCOMPARE(QString::fromStdString(only_eqn(cj).prim->name()), QString("scatter"));
+  // Weak type follows the operand.
+  Value weak = lax::scatter(Value(Array::full({3}, 1.0, DType::F32, true)), Value(idx({1}, {1, 1})),
+                            Value(Array::full({1}, 2.0, DType::F32)), {{}, {0}, {0}, {}, {}});
+  QVERIFY(weak.aval().weak_type);
+  JXR_COMPARE_ARRAYS(weak.array(), arr({1, 2, 1}), 0, 0);
+}
+
+void TestIndexing::scatter_errors() {
+  Value x(iota_array({3, 4}));
+  Value sidx(idx({0, 2}, {2, 1}));
+  QCOMPARE(error_of([&] { lax::scatter(x, sidx, Value(iota_array({2, 5})), kRowUpdates); }),
+           QString("Bounds of the window dimensions of updates must not exceed the bounds of the corresponding "
+                   "dimensions of operand. For dimension 1, updates bound is 5, operand bound is 4. "
+                   "(scatter of f32[3,4], i32[2,1], f32[2,5])"));
+  QVERIFY(error_of([&] { lax::scatter(x, sidx, Value(iota_array({2, 4}, DType::I32)), kRowUpdates); })
+              .startsWith("scatter requires arguments to have the same dtypes, got float32, int32."));
+  QVERIFY(error_of([&] { lax::scatter(x, Value(arr({0, 2}, {2, 1})), Value(iota_array({2, 4})), kRowUpdates); })
               .startsWith("indices must have an integer type"));
 }
 
