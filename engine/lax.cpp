@@ -68,6 +68,7 @@ Value max(const Value& x, const Value& y) { return binary(JXR_PRIM("max"), x, y)
 Value min(const Value& x, const Value& y) { return binary(JXR_PRIM("min"), x, y); }
 Value atan2(const Value& x, const Value& y) { return binary(JXR_PRIM("atan2"), x, y); }
 Value nextafter(const Value& x, const Value& y) { return binary(JXR_PRIM("nextafter"), x, y); }
+Value polygamma(const Value& m, const Value& x) { return binary(JXR_PRIM("polygamma"), m, x); }
 Value eq(const Value& x, const Value& y) { return binary(JXR_PRIM("eq"), x, y); }
 Value ne(const Value& x, const Value& y) { return binary(JXR_PRIM("ne"), x, y); }
 Value lt(const Value& x, const Value& y) { return binary(JXR_PRIM("lt"), x, y); }

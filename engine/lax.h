@@ -62,6 +62,8 @@ Value max(const Value& x, const Value& y);
 Value min(const Value& x, const Value& y);
 Value atan2(const Value& x, const Value& y);
 Value nextafter(const Value& x, const Value& y);
+// ψ⁽ᵐ⁾(x), the m-th derivative of digamma (m and x floats of one dtype).
+Value polygamma(const Value& m, const Value& x);
 Value eq(const Value& x, const Value& y);
 Value ne(const Value& x, const Value& y);
 Value lt(const Value& x, const Value& y);

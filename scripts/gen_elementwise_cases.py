@@ -3,7 +3,12 @@
 
 Rewrites the region between the GENERATED markers of that file with values
 computed by JAX 0.10.2 on CPU (x64 enabled so that f64 rows are real f64).
-Run with numpy and JAX installed; the C++ tests never need them.
+polygamma's values are scipy.special.polygamma's, in float64 at the inputs
+rounded to the row's dtype, then rounded to it: XLA's CPU polygamma goes wrong
+for negative x past a few poles (it gives 6.2e8 for polygamma(1, -10.7), not
+14.99) and is NaN at +inf; only its special values (poles, invalid orders)
+come from JAX. Run with numpy, scipy and JAX installed; the C++ tests never
+need them.
 """
 import math
 import pathlib
@@ -12,6 +17,7 @@ import re
 import jax
 import jax.numpy as jnp
 import numpy as np
+import scipy.special
 from jax import lax
 
 jax.config.update("jax_enable_x64", True)
@@ -59,7 +65,7 @@ BINARY = {
     "add": lax.add, "sub": lax.sub, "mul": lax.mul, "div": lax.div, "rem": lax.rem, "pow": lax.pow,
     "max": lax.max, "min": lax.min, "atan2": lax.atan2, "nextafter": lax.nextafter, "eq": lax.eq,
     "ne": lax.ne, "lt": lax.lt, "le": lax.le, "gt": lax.gt, "ge": lax.ge, "and": lax.bitwise_and,
-    "or": lax.bitwise_or, "xor": lax.bitwise_xor,
+    "or": lax.bitwise_or, "xor": lax.bitwise_xor, "polygamma": lax.polygamma,
 }
 EXACT = {"neg", "sign", "floor", "ceil", "round", "is_finite", "abs", "square", "integer_pow", "not", "add",
          "sub", "mul", "div", "rem", "max", "min", "nextafter", "eq", "ne", "lt", "le", "gt", "ge", "and", "or",
@@ -69,6 +75,10 @@ EXACT = {"neg", "sign", "floor", "ceil", "round", "is_finite", "abs", "square", 
 def tol(op, dt):
     if op in EXACT:
         return "0, 0"
+    if op == "polygamma" and dt in ("F32", "F64"):
+        # float32 is computed in float64 and rounded; float64 loses a few ulp
+        # to cancellation in the reflection (even m near half-integers).
+        return "1e-6, 0" if dt == "F32" else "1e-13, 0"
     if dt in ("BF16", "F16"):
         return "1e-2, 1e-3"
     if dt == "F32":
@@ -166,6 +176,26 @@ for _op in ["eq", "ne", "lt", "le", "gt", "ge"]:
     INT_BINARY[_op] = {"I32": ([1, 2, IMIN, -1], [2, 2, IMAX, 0]), "U32": ([1, UMAX], [2, 0]),
                        "Bool": ([0, 1, 0, 1], [0, 0, 1, 1])}
 HALF_BINARY = ["add", "mul", "div", "max", "nextafter", "lt"]
+# polygamma(m, x) for m = 0..3: positive, small, large, negative non-integer
+# (near and far from 0) and +inf; the 16-bit types round -1000.25 onto a pole,
+# so they take -100.5 instead.
+POLYGAMMA_X = [0.5, 1, 2.5, 10, 100, 1e6, 1e-3, -0.5, -1.5, -2.3, -10.7, -1000.25, -1e-3, INF]
+# Poles (+inf for odd m, NaN for even m, as XLA), -inf, NaN and orders that
+# are not non-negative integers (NaN).
+POLYGAMMA_SPECIAL = ([0.5, -1, 1, 2, 1, 3, 0, NAN, 1, 2, 1, 2, 0, 1.5],
+                     [1, 1, 0, 0, -2, -1, 0, 1, NAN, -3, -INF, -INF, -INF, -0.5])
+
+
+def polygamma_rows():
+    rows = []
+    for dt in ["F32", "F64", "BF16", "F16"]:
+        for m in range(4):
+            x = make([-100.5 if v == -1000.25 and dt in ("BF16", "F16") else v for v in POLYGAMMA_X], dt)
+            want = scipy.special.polygamma(m, np.asarray(x, np.float64))
+            rows.append(("polygamma", dt, make([m] * len(POLYGAMMA_X), dt), x, make(want, dt)))
+        m, x = make(POLYGAMMA_SPECIAL[0], dt), make(POLYGAMMA_SPECIAL[1], dt)
+        rows.append(("polygamma", dt, m, x, lax.polygamma(m, x)))
+    return rows
 
 
 def binary_rows():
@@ -182,6 +212,7 @@ def binary_rows():
     for dt in ["BF16", "F16"]:
         x, y = make([1, 0, 0, -1, 65504 if dt == "F16" else 1], dt), make([2, -1, 1, -2, INF], dt)
         rows.append(("nextafter", dt, x, y, lax.nextafter(x, y)))
+    rows += polygamma_rows()
     out = []
     for op, dt, x, y, r in rows:
         out.append(f'    {{"{op}", DType::{dt}, {vec(x)}, {vec(y)}, {vec(r)}, {tol(op, dt)}}},')

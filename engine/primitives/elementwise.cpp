@@ -553,6 +553,8 @@ void define_binary_arithmetic() {
                    [](auto a, auto b) { return op_min(a, b); });
   def_binary<kFloat>("atan2", "arctangent of x / y using the signs of both for the quadrant", kInexactA, "arctan2",
                      [](auto a, auto b) { return std::atan2(a, b); });
+  def_binary<kFloat>("polygamma", "the m-th derivative of digamma at x, for a non-negative integer m (else NaN)",
+                     kRealA, nullptr, [](auto m, auto x) { return special::polygamma(m, x); });
   def_binary<kFloat, false, true>("nextafter", "the next representable value after x in the direction of y", kRealA,
                                   "nextafter", [](auto a, auto b) { return op_nextafter(a, b); });
 

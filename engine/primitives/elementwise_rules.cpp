@@ -124,34 +124,6 @@ Value balanced_eq(const Value& x, const Value& z, const Value& y) {
   return lax::div(num, den);
 }
 
-// The trigamma function psi'(x), which JAX's digamma rule gets from the
-// polygamma primitive; jaxray has none, so it is composed of lax ops:
-// psi'(x) = sum_{k<6} 1/(x+k)^2 + psi'(x+6), the last by its asymptotic
-// series (error below 1e-9 relative), and the reflection
-// psi'(x) = pi^2/sin^2(pi x) - psi'(1-x) for x < 0.
-Value trigamma(const Value& x) {
-  Value neg_x = lax::lt(x, cst(x, 0));
-  Value z = select(neg_x, lax::sub(cst(x, 1), x), x);
-  Value acc = lax::integer_pow(z, -2);
-  for (int k = 1; k < 6; ++k) acc = lax::add(acc, lax::integer_pow(lax::add(z, cst(x, k)), -2));
-  Value w = lax::add(z, cst(x, 6));
-  Value r = lax::integer_pow(w, -1);
-  Value r2 = lax::square(r);
-  // 1/w + 1/2w^2 + 1/6w^3 - 1/30w^5 + 1/42w^7 - 1/30w^9, Horner in r^2.
-  Value series = cst(x, -1.0 / 30);
-  series = lax::add(lax::mul(series, r2), cst(x, 1.0 / 42));
-  series = lax::add(lax::mul(series, r2), cst(x, -1.0 / 30));
-  series = lax::add(lax::mul(series, r2), cst(x, 1.0 / 6));
-  series = lax::mul(lax::mul(series, r2), r);
-  series = lax::add(series, lax::mul(cst(x, 0.5), r2));
-  series = lax::add(series, r);
-  Value pos = lax::add(acc, series);
-  constexpr double pi = std::numbers::pi;
-  Value s = lax::sin(lax::mul(cst(x, pi), x));
-  Value refl = lax::sub(lax::div(cst(x, pi * pi), lax::square(s)), pos);
-  return select(neg_x, refl, pos);
-}
-
 // --- rule shorthands -----------------------------------------------------------
 
 using Unary = Value (*)(const Value& g, const Value& x);
@@ -312,9 +284,8 @@ void register_unary_jvps() {
     Value d = lax::digamma(x);
     return lax::mul(g, d);
   });
-  // JAX: mul(g, polygamma(1, x)); see trigamma above.
   jvp1("digamma", [](const Value& g, const Value& x) {
-    Value d = trigamma(x);
+    Value d = lax::polygamma(cst(x, 1), x);
     return lax::mul(g, d);
   });
 }
@@ -417,6 +388,16 @@ void register_binary_jvps() {
                          return lax::mul(g, d);
                        }});
   // nextafter has no differentiation rule in JAX either.
+
+  // JAX differentiates polygamma in x only; m is an integer order.
+  def_jvp(P("polygamma"), {[](const Value&, span<const Value>, const Params&) -> Value {
+                             throw_value_error("polygamma gradient with respect to m is not supported");
+                           },
+                           [](const Value& g, span<const Value> x, const Params&) {
+                             Value m1 = lax::add(x[0], cst(x[0], 1));
+                             Value d = lax::polygamma(m1, x[1]);
+                             return lax::mul(g, d);
+                           }});
 }
 
 // --- select_n, clamp, convert_element_type ----------------------------------------
@@ -645,8 +626,8 @@ void register_batchers() {
         "cosh", "asinh", "acosh", "atanh", "sqrt", "rsqrt",    "cbrt",    "abs",    "square",      "integer_pow",
         "erf",  "erf_inv", "lgamma", "digamma", "not", "convert_element_type"})
     ad::def_vectorized(P(n));
-  for (const char* n : {"add", "sub", "mul", "div", "rem", "pow", "max", "min", "atan2", "nextafter", "eq", "ne",
-                        "lt", "le", "gt", "ge", "and", "or", "xor"})
+  for (const char* n : {"add", "sub", "mul", "div", "rem", "pow", "max", "min", "atan2", "nextafter", "polygamma",
+                        "eq", "ne", "lt", "le", "gt", "ge", "and", "or", "xor"})
     ad::def_broadcasting(P(n));
   P("add_any").batch = add_any_batch;
   P("select_n").batch = select_n_batch;
