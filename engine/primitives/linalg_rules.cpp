@@ -188,41 +188,6 @@ BatchResult sort_batch(span<const Value> args, span<const int> dims, const Param
 
 // --- random -----------------------------------------------------------------
 
-// threefry2x32 batches as JAX's broadcast_batcher. JAX then leans on the
-// primitive's size-1 broadcasting; ours takes equal shapes or scalars only,
-// so operands that need it are broadcast to the full batched shape instead.
-BatchResult threefry_batch(span<const Value> args, span<const int> dims, const Params& params, int64_t size) {
-  static const Primitive& p = get_primitive("threefry2x32");
-  size_t first = 0;
-  while (first < dims.size() && dims[first] == kNotMapped) ++first;
-  if (first == dims.size()) return BatchResult{jxr::bind(p, args, params), {kNotMapped, kNotMapped}};
-  const Shape& shape = args[first].shape();
-  const int dim = dims[first];
-  bool agree = true;
-  for (size_t i = 0; i < args.size(); ++i)
-    if (args[i].ndim() > 0 && (args[i].shape() != shape || dims[i] != dim)) agree = false;
-  if (agree) return BatchResult{jxr::bind(p, args, params), {dim, dim}};
-  // The per-example shape: that of any operand that is not a scalar per example.
-  Shape full;
-  for (size_t i = 0; i < args.size(); ++i) {
-    Shape s = args[i].shape();
-    if (dims[i] != kNotMapped) s.erase(s.begin() + dims[i]);
-    if (s.size() > full.size()) full = s;
-  }
-  full.insert(full.begin(), size);
-  std::vector<Value> moved;
-  for (size_t i = 0; i < args.size(); ++i) {
-    if (dims[i] == kNotMapped && args[i].ndim() == 0) {
-      moved.push_back(args[i]);
-      continue;
-    }
-    Value x = ad::bdim_at_front(args[i], dims[i], size);
-    if (x.shape() != full) x = lax::broadcast_in_dim(x, full, range(0, x.ndim()));
-    moved.push_back(x);
-  }
-  return BatchResult{jxr::bind(p, moved, params), {0, 0}};
-}
-
 // random_bits is vectorized over leading key dims (JAX's defvectorized on
 // key arrays): a raw key batch uint32[..., 2] gives bits [..., *shape], the
 // same bits per key as one call per key. A batch axis in the key-data
@@ -260,8 +225,10 @@ void register_linalg_rules() {
   P("sort").jvp = sort_jvp;
   P("sort").batch = sort_batch;
 
+  // JAX: batching.defbroadcasting(threefry2x32_p); the primitive broadcasts
+  // the size-1 leading axis the batcher gives unbatched operands.
   ad::def_jvp_zero(P("threefry2x32"));
-  P("threefry2x32").batch = threefry_batch;
+  ad::def_broadcasting(P("threefry2x32"));
   ad::def_jvp_zero(P("random_bits"));
   P("random_bits").batch = random_bits_batch;
 }

@@ -1,6 +1,11 @@
 // Random-bit primitives on raw uint32[2] keys: threefry2x32 (the Threefry-2x32
 // hash with 20 rounds, as JAX's _threefry2x32_lowering) and random_bits (JAX
 // 0.10's partitionable threefry_random_bits), with their lax wrappers.
+#include <array>
+#include <set>
+#include <string>
+#include <vector>
+
 #include "engine/core/primitive.h"
 #include "engine/lax.h"
 #include "engine/primitives/families.h"
@@ -38,13 +43,30 @@ std::vector<ShapedArray> threefry_abstract_eval(std::span<const ShapedArray> in,
   if (in.size() != 4) throw_type_error("threefry2x32 takes 4 operands (key0, key1, x0, x1), got " + shapes());
   for (const ShapedArray& a : in)
     if (a.dtype != DType::U32) throw_type_error("Arguments to threefry2x32 must have uint32 type, got " + shapes());
-  // Operands share one shape; rank-0 operands broadcast.
-  Shape shape;
+  // JAX's broadcasting_shape_rule: rank-0 operands broadcast to anything;
+  // the others need equal ranks, and each dimension equal sizes or 1.
+  std::vector<const Shape*> ranked;
   for (const ShapedArray& a : in)
-    if (a.ndim() > 0) shape = a.shape;
-  for (const ShapedArray& a : in)
-    if (a.ndim() > 0 && a.shape != shape)
-      throw_type_error("threefry2x32: operands must have equal shapes or be scalars, got " + shapes());
+    if (a.ndim() > 0) ranked.push_back(&a.shape);
+  if (ranked.empty()) return {ShapedArray{{}, DType::U32}, ShapedArray{{}, DType::U32}};
+  std::set<size_t> ranks;
+  for (const Shape* s : ranked) ranks.insert(s->size());
+  if (ranks.size() != 1) {
+    std::string msg = "threefry2x32: arrays must have the same number of dimensions, got {";
+    for (size_t r : ranks) msg += (msg.back() == '{' ? "" : ", ") + std::to_string(r);
+    throw_type_error(msg + "}");
+  }
+  Shape shape(ranked[0]->size(), 1);
+  for (size_t d = 0; d < shape.size(); ++d)
+    for (const Shape* s : ranked) {
+      if ((*s)[d] == 1) continue;
+      if (shape[d] != 1 && shape[d] != (*s)[d]) {
+        std::string msg = "threefry2x32 got incompatible shapes for broadcasting: ";
+        for (size_t i = 0; i < ranked.size(); ++i) msg += (i ? ", " : "") + shape_str(*ranked[i]);
+        throw_type_error(msg + ".");
+      }
+      shape[d] = (*s)[d];
+    }
   return {ShapedArray{shape, DType::U32}, ShapedArray{shape, DType::U32}};
 }
 
@@ -53,11 +75,36 @@ std::vector<Array> threefry_impl(std::span<const Array> in, const Params&, std::
   uint32_t* y0 = o0.mutable_data<uint32_t>();
   uint32_t* y1 = o1.mutable_data<uint32_t>();
   const int64_t n = o0.size();
-  auto at = [](const Array& a, int64_t i) { return a.data<uint32_t>()[a.ndim() == 0 ? 0 : i]; };
+  const Shape& shape = out_avals[0].shape;
+  const size_t rank = shape.size();
+  // Each operand's element strides over the output: 0 along its size-1
+  // dimensions (and everywhere for a rank-0 operand), as the lowering's
+  // broadcast_in_dim of every operand to the output shape.
+  std::array<const uint32_t*, 4> data;
+  std::array<std::vector<int64_t>, 4> strides;
+  for (size_t k = 0; k < 4; ++k) {
+    data[k] = in[k].data<uint32_t>();
+    strides[k].assign(rank, 0);
+    if (in[k].ndim() == 0) continue;
+    int64_t acc = 1;
+    for (size_t d = rank; d-- > 0;) {
+      strides[k][d] = in[k].shape()[d] == 1 ? 0 : acc;
+      acc *= in[k].shape()[d];
+    }
+  }
+  std::vector<int64_t> idx(rank, 0);
+  std::array<int64_t, 4> off{};
   for (int64_t i = 0; i < n; ++i) {
-    auto r = threefry(at(in[0], i), at(in[1], i), at(in[2], i), at(in[3], i));
+    auto r = threefry(data[0][off[0]], data[1][off[1]], data[2][off[2]], data[3][off[3]]);
     y0[i] = r[0];
     y1[i] = r[1];
+    // Step the output index like an odometer, carrying the operand offsets.
+    for (size_t d = rank; d-- > 0;) {
+      for (size_t k = 0; k < 4; ++k) off[k] += strides[k][d];
+      if (++idx[d] < shape[d]) break;
+      for (size_t k = 0; k < 4; ++k) off[k] -= strides[k][d] * shape[d];
+      idx[d] = 0;
+    }
   }
   return {o0, o1};
 }

@@ -194,6 +194,13 @@ const std::vector<VmapCase>& vmap_cases() {
          auto o = lax::threefry2x32(a[0], a[1], a[2], a[3]);
          return std::vector<Value>{o[0], o[1]};
        }},
+      {"threefry2x32 mixed axes and a scalar key",
+       {u32({11}, {}), u32({1, 2, 3, 4, 5, 6}, {3, 2}), u32({0, 1, 2, 3, 4, 5}, {2, 3}), u32({8, 9}, {2})},
+       {kNotMapped, 0, 1, kNotMapped},
+       [](span<const Value> a) {
+         auto o = lax::threefry2x32(a[0], a[1], a[2], a[3]);
+         return std::vector<Value>{o[0], o[1]};
+       }},
       {"random_bits keys batched at 0", {u32({0, 42, 1, 2, 77, 3, 5, 8}, {4, 2})}, {0},
        one([](const Value& k) { return lax::random_bits(k, 32, {2, 3}); })},
       {"random_bits keys batched at 1 (key data first)", {u32({0, 1, 2, 42, 7, 9}, {2, 3})}, {1},
@@ -214,6 +221,25 @@ TreeFn jvp_of(std::function<Value(const Value&)> g) {
     auto [out, t] = jvp(tree_fn(g), {a[0]}, {a[1]});
     return Tree::tuple({out, t});
   };
+}
+
+constexpr int N = kNotMapped;
+
+// The jaxpr of vmap(threefry2x32) over uint32 operands of these shapes mapped
+// on these axes (N: unmapped).
+QString threefry_vmap_text(std::vector<int> axes, std::vector<Shape> shapes) {
+  VmapOptions o;
+  std::vector<Tree> in_axes, args;
+  for (size_t i = 0; i < axes.size(); ++i) {
+    in_axes.push_back(axes[i] == N ? Tree::none() : axis(axes[i]));
+    args.emplace_back(Array::full(shapes[i], 1.0, DType::U32));
+  }
+  o.in_axes = Tree::tuple(in_axes);
+  TreeFn f = [](const std::vector<Tree>& a) {
+    auto out = lax::threefry2x32(a[0].leaf(), a[1].leaf(), a[2].leaf(), a[3].leaf());
+    return Tree::tuple({Tree(out[0]), Tree(out[1])});
+  };
+  return jaxpr_text(vmap(f, o), args);
 }
 
 struct JaxprCase {
@@ -593,6 +619,45 @@ const std::vector<JaxprCase>& jaxpr_cases() {
        "    be:f32[3] = squeeze[dimensions=(0,)] ba\n"
        "    bf:f32[3] = squeeze[dimensions=(0,)] bd\n"
        "  in (be, bf) }"},
+      // threefry2x32 batches with JAX's broadcast batcher: unbatched operands
+      // get a size-1 leading axis and the primitive broadcasts it. With
+      //   from jax._src.random.threefry2x32 import threefry2x32_p
+      //   u = lambda s: jnp.ones(s, jnp.uint32)
+      //   tf = lambda k0, k1, x0, x1: threefry2x32_p.bind(k0, k1, x0, x1)
+      // jax.make_jaxpr(jax.vmap(tf, in_axes=(None, None, 0, 0)))(u((2,)), u((2,)), u((4, 2)), u((4, 2)))
+      {"vmap threefry2x32 keys unbatched",
+       [] { return threefry_vmap_text({N, N, 0, 0}, {{2}, {2}, {4, 2}, {4, 2}}); },
+       "{ lambda ; a:u32[2] b:u32[2] c:u32[4,2] d:u32[4,2]. let\n"
+       "    e:u32[1,2] = broadcast_in_dim[broadcast_dimensions=(np.int64(1),)] a\n"
+       "    f:u32[1,2] = broadcast_in_dim[broadcast_dimensions=(np.int64(1),)] b\n"
+       "    g:u32[4,2] h:u32[4,2] = threefry2x32 e f c d\n"
+       "  in (g, h) }"},
+      // jax.make_jaxpr(jax.vmap(tf, in_axes=(0, 0, None, None)))(u((3,)), u((3,)), u((4,)), u((4,)))
+      {"vmap threefry2x32 scalar keys batched, counters unbatched",
+       [] { return threefry_vmap_text({0, 0, N, N}, {{3}, {3}, {4}, {4}}); },
+       "{ lambda ; a:u32[3] b:u32[3] c:u32[4] d:u32[4]. let\n"
+       "    e:u32[1,4] = broadcast_in_dim[broadcast_dimensions=(np.int64(1),)] c\n"
+       "    f:u32[1,4] = broadcast_in_dim[broadcast_dimensions=(np.int64(1),)] d\n"
+       "    g:u32[3,1] = broadcast_in_dim[broadcast_dimensions=(0,)] a\n"
+       "    h:u32[3,1] = broadcast_in_dim[broadcast_dimensions=(0,)] b\n"
+       "    i:u32[3,4] j:u32[3,4] = threefry2x32 g h e f\n"
+       "  in (i, j) }"},
+      // jax.make_jaxpr(jax.vmap(tf, in_axes=(None, 0, 1, None)))(u(()), u((3,2)), u((2,3)), u((2,)))
+      {"vmap threefry2x32 mixed axes and a scalar",
+       [] { return threefry_vmap_text({N, 0, 1, N}, {{}, {3, 2}, {2, 3}, {2}}); },
+       "{ lambda ; a:u32[] b:u32[3,2] c:u32[2,3] d:u32[2]. let\n"
+       "    e:u32[3,2] = transpose[permutation=(1, 0)] c\n"
+       "    f:u32[1,2] = broadcast_in_dim[broadcast_dimensions=(np.int64(1),)] d\n"
+       "    g:u32[3,2] h:u32[3,2] = threefry2x32 a b e f\n"
+       "  in (g, h) }"},
+      // jax.make_jaxpr(jax.vmap(tf, in_axes=(0, None, None, None)))(u((3,)), u(()), u((4,)), u(()))
+      {"vmap threefry2x32 one key batched",
+       [] { return threefry_vmap_text({0, N, N, N}, {{3}, {}, {4}, {}}); },
+       "{ lambda ; a:u32[3] b:u32[] c:u32[4] d:u32[]. let\n"
+       "    e:u32[1,4] = broadcast_in_dim[broadcast_dimensions=(np.int64(1),)] c\n"
+       "    f:u32[3,1] = broadcast_in_dim[broadcast_dimensions=(0,)] a\n"
+       "    g:u32[3,4] h:u32[3,4] = threefry2x32 f b e d\n"
+       "  in (g, h) }"},
   };
   return cases;
 }

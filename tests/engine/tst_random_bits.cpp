@@ -35,6 +35,7 @@ class TestRandomBits : public QObject {
  private slots:
   void threefry_known_answers();
   void threefry_vector_and_scalar_keys();
+  void threefry_size1_broadcasting();
   void random_bits_data();
   void random_bits();
   void split_and_fold_in();
@@ -72,6 +73,35 @@ void TestRandomBits::threefry_vector_and_scalar_keys() {
   // Empty counters.
   auto empty = lax::threefry2x32(u32s(7), u32s(9), u32({}), u32({}));
   QCOMPARE(empty[0].shape(), Shape{0});
+}
+
+void TestRandomBits::threefry_size1_broadcasting() {
+  // Equal-rank operands broadcast along size-1 dims, as JAX's
+  // broadcasting_shape_rule. Keys u32[1,2] against counters u32[4,2]: the
+  // bits JAX 0.10.2 gives for
+  //   jax.vmap(lambda k0, k1, x0, x1: threefry2x32_p.bind(k0, k1, x0, x1), in_axes=(None, None, 0, 0))(
+  //       [1, 2], [3, 4], [[0, 1], [2, 3], [4, 5], [6, 7]], [[7, 6], [5, 4], [3, 2], [1, 0]])
+  // (uint32), which binds the primitive to exactly these shapes.
+  Array x0 = u32({0, 1, 2, 3, 4, 5, 6, 7}, {4, 2}), x1 = u32({7, 6, 5, 4, 3, 2, 1, 0}, {4, 2});
+  auto out = lax::threefry2x32(u32({1, 2}, {1, 2}), u32({3, 4}, {1, 2}), x0, x1);
+  QCOMPARE(out[0].shape(), (Shape{4, 2}));
+  QCOMPARE(bits_of(out[0]), (U32s{3300399823u, 1040267950u, 851701488u, 2801965464u, 418835370u, 4033992314u,
+                                  4117120420u, 2052080258u}));
+  QCOMPARE(bits_of(out[1]), (U32s{1909432620u, 2837939483u, 2619186392u, 1336419108u, 1798812539u, 2774765009u,
+                                  2763762766u, 2337409963u}));
+  // Size-1 dims on both sides ([2,1] keys, [1,3] counters) and a rank-0
+  // operand: the bits of the operands broadcast to [2,3] beforehand.
+  Array k0 = u32({1, 2}, {2, 1}), k1 = u32({3, 4, 5}, {1, 3}), c1 = u32({0, 1, 2}, {1, 3});
+  auto mixed = lax::threefry2x32(k0, k1, u32s(7), c1);
+  QCOMPARE(mixed[0].shape(), (Shape{2, 3}));
+  auto bcast = [](const Array& a) { return lax::broadcast_in_dim(a, {2, 3}, a.ndim() ? Ints{0, 1} : Ints{}); };
+  auto full = lax::threefry2x32(bcast(k0), bcast(k1), bcast(u32s(7)), bcast(c1));
+  QCOMPARE(bits_of(mixed[0]), bits_of(full[0]));
+  QCOMPARE(bits_of(mixed[1]), bits_of(full[1]));
+  // Element (i, j) hashes (k0[i], k1[j], 7, c1[j]).
+  auto one = lax::threefry2x32(u32s(2), u32s(4), u32s(7), u32s(1));
+  QCOMPARE(bits_of(mixed[0])[4], bits_of(one[0])[0]);
+  QCOMPARE(bits_of(mixed[1])[4], bits_of(one[1])[0]);
 }
 
 void TestRandomBits::random_bits_data() {
@@ -120,8 +150,13 @@ void TestRandomBits::batched_keys() {
 }
 
 void TestRandomBits::errors() {
+  // JAX 0.10.2's broadcasting_shape_rule messages.
   QCOMPARE(error_of([] { lax::threefry2x32(u32s(1), u32s(2), u32({1, 2}), u32({1, 2, 3})); }),
-           std::string("threefry2x32: operands must have equal shapes or be scalars, got u32[], u32[], u32[2], u32[3]"));
+           std::string("threefry2x32 got incompatible shapes for broadcasting: (2,), (3,)."));
+  QCOMPARE(error_of([] {
+             lax::threefry2x32(u32s(1), u32({1, 2}, {1, 2}), u32({1, 2}), u32({1, 2, 3, 4, 5, 6}, {3, 2}));
+           }),
+           std::string("threefry2x32: arrays must have the same number of dimensions, got {1, 2}"));
   QCOMPARE(error_of([] {
              lax::threefry2x32(u32s(1), u32s(2), u32s(3), Array::from_vector<int32_t>({1}, {}));
            }),
