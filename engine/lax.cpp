@@ -2,6 +2,8 @@
 // dot_general, sort and random wrappers live beside their primitives.
 #include "engine/lax.h"
 
+#include <algorithm>
+
 namespace jxr::lax {
 
 namespace {
@@ -15,6 +17,17 @@ namespace {
 
 Value unary(const Primitive& p, const Value& x, const Params& params = {}) { return bind1(p, {x}, params); }
 Value binary(const Primitive& p, const Value& x, const Value& y) { return bind1(p, {x, y}); }
+
+// An axis counted from the end made nonnegative, as canonicalize_axis; one
+// out of range is left for the shape rule to report.
+int64_t canonical_axis(int64_t axis, int64_t ndim) { return axis < 0 && axis >= -ndim ? axis + ndim : axis; }
+
+bool is_identity(const std::vector<int64_t>& perm, int64_t ndim) {
+  if (static_cast<int64_t>(perm.size()) != ndim) return false;
+  for (int64_t i = 0; i < ndim; ++i)
+    if (perm[i] != i) return false;
+  return true;
+}
 
 }  // namespace
 
@@ -98,13 +111,19 @@ Value broadcast_in_dim(const Value& x, const Shape& shape, const std::vector<int
                 {"sharding", Param::none()}});
 }
 Value reshape(const Value& x, const Shape& new_sizes, const std::optional<std::vector<int64_t>>& dimensions) {
+  const bool same_dims = !dimensions || is_identity(*dimensions, x.ndim());
+  if (x.ndim() > 0 && x.shape() == new_sizes && same_dims) return x;
   return unary(JXR_PRIM("reshape"), x,
                {{"new_sizes", Param::ints(new_sizes)},
-                {"dimensions", dimensions ? Param::ints(*dimensions) : Param::none()},
+                {"dimensions", same_dims ? Param::none() : Param::ints(*dimensions)},
                 {"sharding", Param::none()}});
 }
 Value squeeze(const Value& x, const std::vector<int64_t>& dimensions) {
-  return unary(JXR_PRIM("squeeze"), x, {{"dimensions", Param::ints(dimensions)}});
+  if (dimensions.empty()) return x;
+  std::vector<int64_t> dims;
+  for (int64_t d : dimensions) dims.push_back(canonical_axis(d, x.ndim()));
+  std::sort(dims.begin(), dims.end());
+  return unary(JXR_PRIM("squeeze"), x, {{"dimensions", Param::ints(dims)}});
 }
 Value expand_dims(const Value& x, const std::vector<int64_t>& dimensions) {
   // As lax.expand_dims: a broadcast_in_dim inserting unit dimensions.
@@ -131,6 +150,7 @@ Value expand_dims(const Value& x, const std::vector<int64_t>& dimensions) {
   return broadcast_in_dim(x, shape, bdims);
 }
 Value transpose(const Value& x, const std::vector<int64_t>& permutation) {
+  if (is_identity(permutation, x.ndim())) return x;
   return unary(JXR_PRIM("transpose"), x, {{"permutation", Param::ints(permutation)}});
 }
 Value rev(const Value& x, const std::vector<int64_t>& dimensions) {
@@ -138,12 +158,21 @@ Value rev(const Value& x, const std::vector<int64_t>& dimensions) {
 }
 std::vector<Value> split(const Value& x, const std::vector<int64_t>& sizes, int64_t axis) {
   std::vector<Param> ps;
-  for (int64_t s : sizes) ps.push_back(Param::numpy_integer(s, "np.int64"));
+  for (int64_t s : sizes) ps.push_back(Param::integer(s));
+  return split(x, ps, axis);
+}
+std::vector<Value> split(const Value& x, const std::vector<Param>& sizes, int64_t axis) {
   std::vector<Value> in{x};
-  return jxr::bind(JXR_PRIM("split"), in, {{"axis", Param::integer(axis)}, {"sizes", Param::tuple(std::move(ps))}});
+  return jxr::bind(JXR_PRIM("split"), in,
+                   {{"axis", Param::integer(canonical_axis(axis, x.ndim()))}, {"sizes", Param::tuple(sizes)}});
+}
+std::vector<Value> unstack(const Value& x, int64_t axis) {
+  std::vector<Value> in{x};
+  return jxr::bind(JXR_PRIM("unstack"), in, {{"axis", Param::integer(canonical_axis(axis, x.ndim()))}});
 }
 
 Value concatenate(const std::vector<Value>& xs, int64_t dimension) {
+  if (xs.size() == 1) return xs[0];
   return bind1(JXR_PRIM("concatenate"), xs, {{"dimension", Param::integer(dimension)}});
 }
 Value pad(const Value& x, const Value& padding_value, const std::vector<PadDim>& padding_config) {

@@ -81,17 +81,31 @@ Value clamp(const Value& lo, const Value& x, const Value& hi);
 Value convert_element_type(const Value& x, DType new_dtype, bool weak_type = false);
 
 // --- structural --------------------------------------------------------
+// As in JAX, reshape, squeeze, transpose and concatenate return their operand
+// unchanged (no equation is staged, tracers included) when they would be
+// identities: see each below.
 Value broadcast_in_dim(const Value& x, const Shape& shape, const std::vector<int64_t>& broadcast_dimensions);
-// dimensions: an optional transpose applied before the reshape (JAX's param).
+// dimensions: an optional transpose applied before the reshape (JAX's param;
+// an identity one is bound as None). x itself when x is not rank 0, has
+// shape new_sizes and dimensions are absent or the identity.
 Value reshape(const Value& x, const Shape& new_sizes,
               const std::optional<std::vector<int64_t>>& dimensions = std::nullopt);
+// Dimensions are canonicalized (negative ones count from the end) and sorted;
+// no dimensions: x itself.
 Value squeeze(const Value& x, const std::vector<int64_t>& dimensions);
 Value expand_dims(const Value& x, const std::vector<int64_t>& dimensions);  // as JAX: broadcast_in_dim
+// The identity permutation: x itself.
 Value transpose(const Value& x, const std::vector<int64_t>& permutation);
 Value rev(const Value& x, const std::vector<int64_t>& dimensions);
+// A single operand: that operand itself.
 Value concatenate(const std::vector<Value>& xs, int64_t dimension);
-// Pieces of `sizes` along `axis`; JAX prints the sizes as np.int64.
+// Pieces of `sizes` along `axis` (negative counts from the end). The sizes
+// print as given: Python ints from this overload, and whatever Param the
+// other holds (np.int64 where JAX computes them with numpy).
 std::vector<Value> split(const Value& x, const std::vector<int64_t>& sizes, int64_t axis);
+std::vector<Value> split(const Value& x, const std::vector<Param>& sizes, int64_t axis);
+// The operands of stack back: one output per index along `axis`.
+std::vector<Value> unstack(const Value& x, int64_t axis = 0);
 struct PadDim {
   int64_t lo = 0, hi = 0, interior = 0;
 };

@@ -129,8 +129,9 @@ Value eye(int64_t n, DType dtype) {
 // differs), Jacobian pieces only when the dtype or weak type changes.
 std::vector<Value> unravel(const std::vector<Value>& like, int axis, const Value* example, const Value& arr,
                            bool always_convert = false) {
-  std::vector<int64_t> sizes;
-  for (const Value& l : like) sizes.push_back(l.size());
+  // The sizes come from numpy (np.cumsum) in JAX, and print as np.int64.
+  std::vector<Param> sizes;
+  for (const Value& l : like) sizes.push_back(Param::numpy_integer(l.size(), "np.int64"));
   std::vector<Value> parts = lax::split(arr, sizes, axis);
   std::vector<Value> out;
   for (size_t i = 0; i < like.size(); ++i) {

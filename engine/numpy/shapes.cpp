@@ -85,7 +85,6 @@ Value reshape(const Value& x, const std::vector<int64_t>& shape) {
   if (shape_size(out) != x.size())
     throw_type_error("cannot reshape array of shape " + shape_str(x.shape()) + " (size " + std::to_string(x.size()) +
                      ") into shape " + Param::ints(shape).str() + " (size " + std::to_string(shape_size(out)) + ")");
-  if (out == x.shape()) return x;
   return lax::reshape(x, out);
 }
 
@@ -103,9 +102,6 @@ Value transpose(const Value& x, const std::optional<std::vector<int64_t>>& axes)
       perm.push_back(c);
     }
   }
-  bool identity = true;
-  for (size_t i = 0; i < perm.size(); ++i) identity = identity && perm[i] == static_cast<int64_t>(i);
-  if (identity) return x;
   return lax::transpose(x, perm);
 }
 Value T(const Value& x) { return transpose(x); }
@@ -147,12 +143,10 @@ Value squeeze(const Value& x, const Axis& axis) {
         throw_value_error("cannot select an axis to squeeze out which has size not equal to one, got shape=" +
                           shape_str(x.shape()) + " and dimensions=" + Param::ints(dims).str());
   }
-  if (dims.empty()) return x;
   return lax::squeeze(x, dims);
 }
 
 Value ravel(const Value& x) {
-  if (x.ndim() == 1) return x;
   return lax::reshape(x, {x.size()});
 }
 
@@ -173,7 +167,6 @@ Value concatenate(const std::vector<Value>& xs, int64_t axis) {
                          shape_str(xs[0].shape()) + ", " + shape_str(x.shape()) + ".");
     args.push_back(convert(x, k.dtype, k.weak));
   }
-  if (args.size() == 1) return args[0];
   return lax::concatenate(args, a);
 }
 

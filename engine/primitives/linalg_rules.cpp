@@ -39,12 +39,6 @@ Dims argsort(const Dims& v) {
   return idx;
 }
 
-// lax.transpose elides identity permutations (tracers included).
-Value transpose_or_same(const Value& x, const Dims& perm) {
-  if (perm == range(0, perm.size())) return x;
-  return lax::transpose(x, perm);
-}
-
 // --- dot_general ------------------------------------------------------------
 
 Value bind_dot(const Value& lhs, const Value& rhs, const lax::DotDimensionNumbers& d, const Params& params) {
@@ -70,7 +64,7 @@ Value dot_transpose_lhs(const Value& g, const ShapedArray& x_aval, const Value& 
   Dims unsorted = x_batch;
   unsorted.insert(unsorted.end(), x_kept.begin(), x_kept.end());
   for (int64_t i : argsort(y_contract)) unsorted.push_back(x_contract[i]);
-  Value x_bar = transpose_or_same(bind_dot(g, y, dims, params), argsort(unsorted));
+  Value x_bar = lax::transpose(bind_dot(g, y, dims, params), argsort(unsorted));
   if (x_bar.dtype() != x_aval.dtype) x_bar = lax::convert_element_type(x_bar, x_aval.dtype, x_aval.weak_type);
   return x_bar;
 }

@@ -19,15 +19,6 @@ using std::span;
 
 bool contains(const std::vector<int64_t>& v, int64_t x) { return std::find(v.begin(), v.end(), x) != v.end(); }
 
-// lax.reshape elides reshapes that change nothing (tracers included).
-Value reshape_or_same(const Value& x, const Shape& shape, const std::vector<int64_t>& perm) {
-  std::vector<int64_t> identity(x.ndim());
-  std::iota(identity.begin(), identity.end(), 0);
-  bool same_dims = perm.empty() || perm == identity;
-  if (x.ndim() > 0 && x.shape() == shape && same_dims) return x;
-  return lax::reshape(x, shape, same_dims ? std::nullopt : std::optional<std::vector<int64_t>>(perm));
-}
-
 // slicing.slice_in_dim: a slice along `axis`; strides are always explicit.
 Value slice_in_dim(const Value& x, int64_t start, int64_t limit, int64_t stride, int64_t axis) {
   std::vector<int64_t> starts(x.ndim(), 0), strides(x.ndim(), 1);
@@ -86,7 +77,7 @@ Value chooser_jvp(const Value& g, const Value& ans, span<const Value> primals, c
   std::vector<int64_t> axes = params.get_ints("axes");
   Shape shape = x.shape();
   for (int64_t a : axes) shape[a] = 1;
-  Value where = lax::convert_element_type(lax::eq(x, reshape_or_same(ans, shape, {})), g.dtype());
+  Value where = lax::convert_element_type(lax::eq(x, lax::reshape(ans, shape)), g.dtype());
   Value counts = lax::reduce_sum(where, axes);
   return lax::div(lax::reduce_sum(lax::mul(g, where), axes), counts);
 }
@@ -127,8 +118,8 @@ JvpResult reduce_prod_jvp(span<const Value> primals, span<const Value> tangents,
     }
   Shape flat = rest;
   flat.insert(flat.begin(), n);
-  Value xp = reshape_or_same(x, flat, perm);
-  Value tp = ad::is_zero(tangents[0]) ? Value() : reshape_or_same(tangents[0], flat, perm);
+  Value xp = lax::reshape(x, flat, perm);
+  Value tp = ad::is_zero(tangents[0]) ? Value() : lax::reshape(tangents[0], flat, perm);
   FlatFn tree = [rest](span<const Value> xs) {
     if (xs[0].shape()[0] == 0) {
       // Nothing to multiply: ones, whose tangent is zero.

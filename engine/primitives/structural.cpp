@@ -1,6 +1,7 @@
 // Structural primitives: broadcast_in_dim, reshape, squeeze, transpose, rev,
-// concatenate, pad, iota and copy. They only move elements, so their kernels
-// copy bytes by element size instead of instantiating a loop per dtype.
+// concatenate, split, stack, unstack, pad, iota and copy. They only move
+// elements, so their kernels copy bytes by element size instead of
+// instantiating a loop per dtype.
 #include <algorithm>
 #include <cstring>
 #include <numeric>
@@ -372,6 +373,42 @@ std::vector<Array> stack_impl(std::span<const Array> in, const Params& params, s
   return concatenate_impl(expanded, Params{{"dimension", Param::integer(axis)}}, out_avals);
 }
 
+// --- unstack -------------------------------------------------------------
+// The inverse of stack (lax.unstack): one output per index along `axis`,
+// each the operand with that axis removed.
+
+std::vector<ShapedArray> unstack_rule(std::span<const ShapedArray> in, const Params& params) {
+  expect_operands("unstack", in, 1);
+  int64_t axis = params.get_int("axis");
+  const ShapedArray& x = in[0];
+  if (x.ndim() == 0)
+    throw_value_error("unstack requires arrays with rank > 0, however a scalar array of shape () was passed.");
+  if (axis < 0 || axis >= x.ndim())
+    throw_type_error("unstack axis " + std::to_string(axis) + " is out of bounds for an operand of rank " +
+                     std::to_string(x.ndim()) + ".");
+  Shape shape = x.shape;
+  const int64_t n = shape[axis];
+  shape.erase(shape.begin() + axis);
+  return std::vector<ShapedArray>(static_cast<size_t>(n), ShapedArray{shape, x.dtype, x.weak_type});
+}
+
+std::vector<Array> unstack_impl(std::span<const Array> in, const Params& params,
+                                std::span<const ShapedArray> out_avals) {
+  const int64_t axis = params.get_int("axis");
+  const Array& x = in[0];
+  std::vector<int64_t> strides = row_major_strides(x.shape());
+  const int64_t step = strides[axis];
+  strides.erase(strides.begin() + axis);
+  std::vector<Array> out;
+  for (size_t i = 0; i < out_avals.size(); ++i) {
+    Array piece = Array::allocate(out_avals[i]);
+    strided_copy(x.raw(), piece.mutable_raw(), piece.shape(), strides, static_cast<int64_t>(i) * step,
+                 dtype_size(x.dtype()));
+    out.push_back(piece);
+  }
+  return out;
+}
+
 // --- pad -----------------------------------------------------------------
 
 std::vector<ShapedArray> pad_rule(std::span<const ShapedArray> in, const Params& params) {
@@ -525,6 +562,12 @@ void register_structural_primitives() {
     p.synopsis = "join operands of one shape along a new axis (jnp.stack)";
     p.abstract_eval = stack_rule;
     p.impl = stack_impl;
+  }
+  {
+    Primitive& p = define_primitive("unstack");
+    p.synopsis = "one output per index along an axis, that axis removed (lax.unstack)";
+    p.abstract_eval = unstack_rule;
+    p.impl = unstack_impl;
   }
   {
     Primitive& p = define_primitive("pad");

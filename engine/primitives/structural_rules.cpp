@@ -39,33 +39,6 @@ vector<int64_t> argsort(const vector<int64_t>& perm) {
   return inv;
 }
 
-// The lax functions as JAX's, which return the operand unchanged for an
-// identity (a tracer is a jax.Array, so this happens under tracing too, and
-// no equation is staged): reshape to the same shape with identity or no
-// `dimensions` (an identity one becomes None otherwise), identity transpose,
-// squeeze of no dims, concatenate of one operand.
-Value reshape_as_lax(const Value& x, const Shape& new_sizes, std::optional<vector<int64_t>> dims) {
-  if (dims) {
-    vector<int64_t> id(dims->size());
-    std::iota(id.begin(), id.end(), 0);
-    if (*dims == id) dims.reset();
-  }
-  if (!dims && x.ndim() > 0 && x.shape() == new_sizes) return x;
-  return lax::reshape(x, new_sizes, dims);
-}
-
-Value transpose_as_lax(const Value& x, const vector<int64_t>& perm) {
-  vector<int64_t> id(perm.size());
-  std::iota(id.begin(), id.end(), 0);
-  return perm == id ? x : lax::transpose(x, perm);
-}
-
-Value squeeze_as_lax(const Value& x, const vector<int64_t>& dims) { return dims.empty() ? x : lax::squeeze(x, dims); }
-
-Value concatenate_as_lax(const vector<Value>& xs, int64_t dim) {
-  return xs.size() == 1 ? xs[0] : lax::concatenate(xs, dim);
-}
-
 // lax.expand_dims, except that inserting no dims returns x: JAX's staging
 // forwards the identity broadcast_in_dim it would bind (its
 // _broadcast_in_dim_fwd_rule), so no equation shows in its jaxprs.
@@ -81,13 +54,6 @@ Value broadcast_front(const Value& x, int64_t size) {
   vector<int64_t> dims(x.ndim());
   std::iota(dims.begin(), dims.end(), 1);
   return lax::broadcast_in_dim(x, shape, dims);
-}
-
-std::vector<Value> split_plain(const Value& x, const vector<int64_t>& sizes, int64_t axis) {
-  // lax.split with Python-int sizes (lax::split prints numpy ones, as
-  // jnp.split passes them).
-  return jxr::bind(prim("split"), std::span<const Value>(&x, 1),
-                   {{"axis", Param::integer(axis)}, {"sizes", Param::ints(sizes)}});
 }
 
 // --- transpose rules ----------------------------------------------------------
@@ -116,11 +82,11 @@ vector<Value> reshape_transpose(const Value& ct, span<const Value>, span<const S
                                 const Params& params) {
   const ShapedArray& op = avals[0];
   const Param& dims = params.get("dimensions");
-  if (dims.is_none()) return {reshape_as_lax(ct, op.shape, std::nullopt)};
+  if (dims.is_none()) return {lax::reshape(ct, op.shape)};
   vector<int64_t> perm = dims.as_ints();
   Shape sizes;
   for (int64_t d : perm) sizes.push_back(op.shape[d]);
-  return {transpose_as_lax(reshape_as_lax(ct, sizes, std::nullopt), argsort(perm))};
+  return {lax::transpose(lax::reshape(ct, sizes), argsort(perm))};
 }
 
 vector<Value> pad_transpose(const Value& ct, span<const Value> args, span<const ShapedArray>, const Params& params) {
@@ -190,14 +156,14 @@ BatchResult reshape_batch(span<const Value> args, span<const int> dims, const Pa
   }
   Shape sizes = params.get_ints("new_sizes");
   sizes.insert(sizes.begin(), size);
-  return {{reshape_as_lax(x, sizes, perm)}, {0}};
+  return {{lax::reshape(x, sizes, perm)}, {0}};
 }
 
 BatchResult squeeze_batch(span<const Value> args, span<const int> dims, const Params& params, int64_t) {
   Value x = ad::moveaxis(args[0], dims[0], 0);
   vector<int64_t> sq;
   for (int64_t d : params.get_ints("dimensions")) sq.push_back(d + 1);
-  return {{squeeze_as_lax(x, sq)}, {0}};
+  return {{lax::squeeze(x, sq)}, {0}};
 }
 
 BatchResult transpose_batch(span<const Value> args, span<const int> dims, const Params& params, int64_t) {
@@ -205,7 +171,7 @@ BatchResult transpose_batch(span<const Value> args, span<const int> dims, const 
   const int bdim = dims[0];
   vector<int64_t> perm{bdim};
   for (int64_t i : params.get_ints("permutation")) perm.push_back(i < bdim ? i : i + 1);
-  return {{transpose_as_lax(args[0], perm)}, {0}};
+  return {{lax::transpose(args[0], perm)}, {0}};
 }
 
 BatchResult rev_batch(span<const Value> args, span<const int> dims, const Params& params, int64_t) {
@@ -222,7 +188,7 @@ BatchResult concatenate_batch(span<const Value> args, span<const int> dims, cons
   vector<Value> ops;
   for (size_t i = 0; i < args.size(); ++i)
     ops.push_back(dims[i] == kNotMapped ? broadcast_front(args[i], size) : ad::moveaxis(args[i], dims[i], 0));
-  return {{concatenate_as_lax(ops, params.get_int("dimension") + 1)}, {0}};
+  return {{lax::concatenate(ops, params.get_int("dimension") + 1)}, {0}};
 }
 
 BatchResult stack_batch(span<const Value> args, span<const int> dims, const Params& params, int64_t size) {
@@ -268,10 +234,17 @@ BatchResult pad_batch(span<const Value> args, span<const int> dims, const Params
 BatchResult split_batch(span<const Value> args, span<const int> dims, const Params& params, int64_t) {
   const int bdim = dims[0];
   const int64_t axis = params.get_int("axis");
-  Params p = params;
-  p.set("axis", Param::integer(axis >= bdim ? axis + 1 : axis));
-  vector<Value> outs = jxr::bind(prim("split"), args, p);
+  vector<Value> outs = lax::split(args[0], params.get("sizes").items(), axis >= bdim ? axis + 1 : axis);
   return {outs, vector<int>(outs.size(), bdim)};
+}
+
+BatchResult unstack_batch(span<const Value> args, span<const int> dims, const Params& params, int64_t) {
+  // The unstacked axis moves past the batch axis, or the batch axis down one.
+  const int bdim = dims[0];
+  const int64_t axis = params.get_int("axis");
+  const bool before = axis < bdim;
+  vector<Value> outs = jxr::bind(prim("unstack"), args, {{"axis", Param::integer(before ? axis : axis + 1)}});
+  return {outs, vector<int>(outs.size(), before ? bdim - 1 : bdim)};
 }
 
 }  // namespace
@@ -286,7 +259,7 @@ void register_structural_rules() {
   });
   ad::def_linear(P("transpose"), [](const Value& ct, span<const Value>, span<const ShapedArray>,
                                     const Params& params) {
-    return vector<Value>{transpose_as_lax(ct, argsort(params.get_ints("permutation")))};
+    return vector<Value>{lax::transpose(ct, argsort(params.get_ints("permutation")))};
   });
   ad::def_linear(P("rev"), [](const Value& ct, span<const Value>, span<const ShapedArray>, const Params& params) {
     return vector<Value>{jxr::bind1(prim("rev"), {ct}, params)};
@@ -301,18 +274,23 @@ void register_structural_rules() {
     const int64_t dim = params.get_int("dimension");
     vector<int64_t> sizes;
     for (const ShapedArray& a : avals) sizes.push_back(a.shape[dim]);
-    return split_plain(ct, sizes, dim);
+    return lax::split(ct, sizes, dim);
   });
   ad::def_linear(P("pad"), pad_transpose);
-  // stack -> one piece per operand. JAX binds its unstack primitive here,
-  // which jaxray lacks: split into unit pieces, then squeeze the axis.
-  ad::def_linear(P("stack"), [](const Value& ct, span<const Value>, span<const ShapedArray> avals,
-                                const Params& params) {
-    const int64_t axis = params.get_int("axis");
-    vector<Value> pieces = split_plain(ct, vector<int64_t>(avals.size(), 1), axis);
-    for (Value& p : pieces) p = squeeze_as_lax(p, {axis});
-    return pieces;
+  // stack -> unstack of the cotangent, and back (JAX's _stack_transpose_rule
+  // and _unstack_transpose_rule, the latter with zeros instantiated).
+  ad::def_linear(P("stack"), [](const Value& ct, span<const Value>, span<const ShapedArray>, const Params& params) {
+    return jxr::bind(prim("unstack"), span<const Value>(&ct, 1), params);
   });
+  ad::def_linear(P("unstack"), nullptr);
+  P("unstack").transpose = [](span<const Value> cts, span<const Value>, span<const ShapedArray> avals,
+                              const Params& params) {
+    ShapedArray a = ad::tangent_aval(avals[0]);
+    a.shape.erase(a.shape.begin() + params.get_int("axis"));
+    vector<Value> pieces;
+    for (const Value& ct : cts) pieces.push_back(ad::instantiate_zeros(ct, a));
+    return vector<Value>{jxr::bind1(prim("stack"), pieces, params)};
+  };
   // split has several outputs: its transpose concatenates all the cotangents,
   // zeros instantiated (JAX's _split_transpose_rule).
   ad::def_linear(P("split"), nullptr);
@@ -326,7 +304,7 @@ void register_structural_rules() {
       a.shape[axis] = sizes[i];
       pieces.push_back(ad::instantiate_zeros(cts[i], a));
     }
-    return vector<Value>{concatenate_as_lax(pieces, axis)};
+    return vector<Value>{lax::concatenate(pieces, axis)};
   };
 
   P("broadcast_in_dim").batch = broadcast_in_dim_batch;
@@ -338,6 +316,7 @@ void register_structural_rules() {
   P("stack").batch = stack_batch;
   P("pad").batch = pad_batch;
   P("split").batch = split_batch;
+  P("unstack").batch = unstack_batch;
   ad::def_vectorized(P("copy"));
   // iota has no operands: vmap never batches it, and it has no tangent.
   ad::def_jvp_zero(P("iota"));

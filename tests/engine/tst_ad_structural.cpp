@@ -1,5 +1,6 @@
 // Transformation rules of the structural primitives (broadcast_in_dim,
-// reshape, squeeze, transpose, rev, concatenate, pad, split, stack, copy):
+// reshape, squeeze, transpose, rev, concatenate, pad, split, stack, unstack,
+// copy):
 // - grads: one table of ops, each checked with check_grads in float64,
 //   forward and reverse, to order 2, alone and composed with sin/mul so that
 //   the second order is not trivially zero;
@@ -13,6 +14,7 @@
 
 #include "check_grads.h"
 #include "engine/jaxpr/print.h"
+#include "engine/numpy/numpy.h"
 #include "engine/transforms.h"
 #include "testutil.h"
 
@@ -91,6 +93,9 @@ std::vector<OpCase> op_cases() {
          return jxr::bind(p, ops, {{"axis", Param::integer(2)}});
        },
        {{2, 3}, {2, 3}}},
+      {"unstack/axis0", [](S a) { return lax::unstack(a[0], 0); }, {{3, 2}}},
+      {"unstack/axis1_one_piece_used", [](S a) { return V{lax::unstack(a[0], 1)[2]}; }, {{2, 4}}},
+      {"unstack/vector", [](S a) { return lax::unstack(a[0], -1); }, {{3}}},
       {"copy", [](S a) { return V{lax::copy(a[0])}; }, {{2, 3}}},
   };
 }
@@ -173,6 +178,11 @@ std::vector<VmapCase> vmap_cases() {
   add("stack/same_in2_axis2", "stack/axis2", {2, 2}, 1);
   add("stack/mixed", "stack/axis0", {1, 0}, 0);
   add("stack/unmapped_out-1", "stack/axis2", {N, -1}, -1);
+  add("unstack/in0", "unstack/axis0", {0}, 0);
+  add("unstack/in1_out1", "unstack/axis0", {1}, 1);
+  add("unstack/in2_before_batch", "unstack/axis1_one_piece_used", {2}, 0);
+  add("unstack/in-1_out-1", "unstack/axis0", {-1}, -1);
+  add("unstack/vector_in1", "unstack/vector", {1}, 0);
   add("copy/in1_out1", "copy", {1}, 1);
   // -2 counts from the end too, and does not collide with kNotMapped (-1).
   add("reshape/dimensions_in-2_out-2", "reshape/dimensions", {-2}, -2);
@@ -238,6 +248,7 @@ class TstAdStructural : public QObject {
   void jaxpr_grad_chain2();
   void jaxpr_grad_with_sum();
   void jaxpr_grad_stack();
+  void jaxpr_unstack();
   void jaxpr_vmap();
   void jaxpr_jacfwd_and_vmap_of_grad();
 };
@@ -404,9 +415,7 @@ void TstAdStructural::jaxpr_grad_chain2() {
     Value x = a[0].leaf(), v = a[1].leaf();
     Value r = lax::reshape(x, {3, 2}, std::vector<int64_t>{1, 0});
     Value b = lax::pad(r, v, {{1, 0, 1}, {0, -1, 0}});
-    // lax.split's sizes are Python ints here, where lax::split prints numpy ones.
-    std::vector<Value> in{b};
-    Value c = jxr::bind(get_primitive("split"), in, {{"axis", Param::integer(0)}, {"sizes", Param::ints({2, 4})}})[1];
+    Value c = lax::split(b, {2, 4}, 0)[1];
     Value e = lax::reshape(lax::copy(lax::concatenate({c, c}, 0)), {8});
     return Tree(lax::squeeze(lax::pad(e, scalar(0.0), {{0, -7, 0}}), {0}));
   };
@@ -534,16 +543,10 @@ void TstAdStructural::jaxpr_grad_stack() {
   // def f(x, y):
   //     return lax.squeeze(lax.split(jnp.stack([x, y], 1), (1, 1), 1)[1], (0, 1))
   // print(jax.make_jaxpr(jax.grad(f, argnums=(0, 1)))(jnp.ones(1), jnp.ones(1)))
-  // The one known difference from JAX: stack's transpose. JAX binds its
-  // `unstack` primitive, which jaxray does not have,
-  //     h:f32[1] i:f32[1] = unstack[axis=1] g
-  //   in (h, i) }
-  // where jaxray splits into unit pieces and squeezes them (the last three
-  // equations below); everything before is JAX's text.
   TreeFn f = [](const std::vector<Tree>& a) {
     std::vector<Value> ops{a[0].leaf(), a[1].leaf()};
     std::vector<Value> s{bind1(get_primitive("stack"), ops, {{"axis", Param::integer(1)}})};
-    Value piece = jxr::bind(get_primitive("split"), s, {{"axis", Param::integer(1)}, {"sizes", Param::ints({1, 1})}})[1];
+    Value piece = lax::split(s[0], {1, 1}, 1)[1];
     return Tree(lax::squeeze(piece, {0, 1}));
   };
   GradOptions o;
@@ -556,10 +559,88 @@ void TstAdStructural::jaxpr_grad_stack() {
     e:f32[1,1] = broadcast_in_dim 1.0:f32[]
     f:f32[1,1] = broadcast_in_dim 0.0:f32[]
     g:f32[1,2] = concatenate[dimension=1] f e
-    h:f32[1,1] i:f32[1,1] = split[axis=1 sizes=(1, 1)] g
-    j:f32[1] = squeeze[dimensions=(1,)] h
-    k:f32[1] = squeeze[dimensions=(1,)] i
-  in (j, k) })");
+    h:f32[1] i:f32[1] = unstack[axis=1] g
+  in (h, i) })");
+  {
+    // print(jax.make_jaxpr(jax.grad(lambda x: jnp.sum(jnp.stack([x, 2*x]))))(jnp.ones(3)))
+    Fn1 g = [](const Value& x) { return jnp::sum(jnp::stack({x, jnp::multiply(jnp::weak(2), x)})); };
+    COMPARE_JAXPR(make_jaxpr(grad(g), Value(arr({1, 1, 1}))), R"({ lambda ; a:f32[3]. let
+    b:f32[3] = mul 2.0:f32[] a
+    c:f32[2,3] = stack[axis=0] a b
+    _:f32[] = reduce_sum[axes=(0, 1) out_sharding=None] c
+    d:f32[2,3] = broadcast_in_dim 1.0:f32[]
+    e:f32[3] f:f32[3] = unstack[axis=0] d
+    g:f32[3] = mul 2.0:f32[] f
+    h:f32[3] = add_any e g
+  in (h,) })");
+  }
+}
+
+void TstAdStructural::jaxpr_unstack() {
+  // import jax, jax.numpy as jnp; from jax import lax   (JAX 0.10.2)
+  {
+    // print(jax.make_jaxpr(jax.grad(lambda x: jnp.sum(lax.unstack(x, 1)[2] * 2.)))(jnp.ones((2, 3))))
+    // The transpose stacks the cotangents, zeros instantiated.
+    Fn1 f = [](const Value& x) { return lax::reduce_sum(lax::mul(lax::unstack(x, 1)[2], scalar(2.0)), {0}); };
+    COMPARE_JAXPR(make_jaxpr(grad(f), Value(arr({1, 1, 1, 1, 1, 1}, {2, 3}))), R"({ lambda ; a:f32[2,3]. let
+    _:f32[2] _:f32[2] b:f32[2] = unstack[axis=1] a
+    c:f32[2] = mul b 2.0:f32[]
+    _:f32[] = reduce_sum[axes=(0,) out_sharding=None] c
+    d:f32[2] = broadcast_in_dim 1.0:f32[]
+    e:f32[2] = mul d 2.0:f32[]
+    f:f32[2] = broadcast_in_dim 0.0:f32[]
+    g:f32[2] = broadcast_in_dim 0.0:f32[]
+    h:f32[2,3] = stack[axis=1] f g e
+  in (h,) })");
+  }
+  {
+    // print(jax.make_jaxpr(lambda x, t: jax.jvp(lambda x: lax.unstack(x, 0), (x,), (t,)))(jnp.ones(2), jnp.ones(2)))
+    TreeFn f = [](const std::vector<Tree>& a) {
+      TreeFn unstack0 = [](const std::vector<Tree>& x) { return leaf_tuple(lax::unstack(x[0].leaf(), 0)); };
+      auto [p, t] = jvp(unstack0, {a[0]}, {a[1]});
+      return Tree::tuple({p, t});
+    };
+    COMPARE_JAXPR(make_jaxpr(f, {Tree(arr({1, 1})), Tree(arr({1, 1}))}), R"({ lambda ; a:f32[2] b:f32[2]. let
+    c:f32[] d:f32[] = unstack[axis=0] a
+    e:f32[] f:f32[] = unstack[axis=0] b
+  in (c, d, e, f) })");
+  }
+  auto vm = [](TreeFn f, int in_axis, int out_axis) {
+    VmapOptions o;
+    o.in_axes = axis(in_axis);
+    o.out_axes = axis(out_axis);
+    return vmap(std::move(f), o);
+  };
+  auto unstack_at = [](int64_t ax) {
+    return TreeFn([ax](const std::vector<Tree>& a) { return leaf_tuple(lax::unstack(a[0].leaf(), ax)); });
+  };
+  auto ones = [](Shape s) { return Tree(Array::full(std::move(s), 1.0, DType::F32)); };
+  {
+    // print(jax.make_jaxpr(jax.vmap(lambda x: lax.unstack(x, 1), in_axes=1))(jnp.ones((2, 5, 3))))
+    COMPARE_JAXPR(make_jaxpr(vm(unstack_at(1), 1, 0), {ones({2, 5, 3})}), R"({ lambda ; a:f32[2,5,3]. let
+    b:f32[2,5] c:f32[2,5] d:f32[2,5] = unstack[axis=2] a
+    e:f32[5,2] = transpose[permutation=(1, 0)] b
+    f:f32[5,2] = transpose[permutation=(1, 0)] c
+    g:f32[5,2] = transpose[permutation=(1, 0)] d
+  in (e, f, g) })");
+  }
+  {
+    // print(jax.make_jaxpr(jax.vmap(lambda x: lax.unstack(x, 1), in_axes=2))(jnp.ones((2, 3, 5))))
+    COMPARE_JAXPR(make_jaxpr(vm(unstack_at(1), 2, 0), {ones({2, 3, 5})}), R"({ lambda ; a:f32[2,3,5]. let
+    b:f32[2,5] c:f32[2,5] d:f32[2,5] = unstack[axis=1] a
+    e:f32[5,2] = transpose[permutation=(1, 0)] b
+    f:f32[5,2] = transpose[permutation=(1, 0)] c
+    g:f32[5,2] = transpose[permutation=(1, 0)] d
+  in (e, f, g) })");
+  }
+  {
+    // print(jax.make_jaxpr(jax.vmap(lambda x: lax.unstack(x, 0), in_axes=1, out_axes=1))(jnp.ones((2, 5, 3))))
+    COMPARE_JAXPR(make_jaxpr(vm(unstack_at(0), 1, 1), {ones({2, 5, 3})}), R"({ lambda ; a:f32[2,5,3]. let
+    b:f32[5,3] c:f32[5,3] = unstack[axis=0] a
+    d:f32[3,5] = transpose[permutation=(1, 0)] b
+    e:f32[3,5] = transpose[permutation=(1, 0)] c
+  in (d, e) })");
+  }
 }
 
 void TstAdStructural::jaxpr_vmap() {
@@ -678,9 +759,7 @@ void TstAdStructural::jaxpr_vmap() {
   {
     // vmap(lambda x: lax.split(x, (1, 2), 0), in_axes=1)(jnp.ones((3, 5)))
     TreeFn f = [](const std::vector<Tree>& a) {
-      std::vector<Value> in{a[0].leaf()};
-      return leaf_tuple(
-          jxr::bind(get_primitive("split"), in, {{"axis", Param::integer(0)}, {"sizes", Param::ints({1, 2})}}));
+      return leaf_tuple(lax::split(a[0].leaf(), {1, 2}, 0));
     };
     COMPARE_JAXPR(make_jaxpr(vm(f, axis(1)), {ones({3, 5})}), R"({ lambda ; a:f32[3,5]. let
     b:f32[1,5] c:f32[2,5] = split[axis=0 sizes=(1, 2)] a

@@ -1,12 +1,15 @@
 // Structural primitives (broadcast_in_dim, reshape, squeeze, transpose, rev,
-// concatenate, pad, iota, copy): eager values against numpy/JAX results,
-// shape errors, traced params and broadcast_in_dim's print/parse rules.
+// concatenate, unstack, pad, iota, copy): eager values against numpy/JAX
+// results, shape errors, traced params, broadcast_in_dim's print/parse rules
+// and the lax functions' identity shortcuts.
 // Expected values were computed with numpy and jax.lax 0.10.2.
 #include <QtTest>
 
 #include <numeric>
 
 #include "engine/api.h"
+#include "engine/jaxpr/parse.h"
+#include "engine/jaxpr/print.h"
 #include "engine/lax.h"
 #include "testutil.h"
 
@@ -41,6 +44,16 @@ Params print_parse(const Eqn& e) {
   return parsed;
 }
 
+// The jaxpr text of an op with several outputs, traced on x.
+QString multi_text(const std::function<std::vector<Value>(const Value&)>& f, const Array& x) {
+  TreeFn tf = [f](const std::vector<Tree>& a) {
+    std::vector<Tree> outs;
+    for (const Value& v : f(a[0].leaf())) outs.emplace_back(v);
+    return Tree::tuple(std::move(outs));
+  };
+  return QString::fromStdString(print_closed_jaxpr(make_jaxpr(tf, {Tree(Value(x))})));
+}
+
 }  // namespace
 
 class TestStructural : public QObject {
@@ -55,12 +68,14 @@ class TestStructural : public QObject {
   void transpose();
   void rev();
   void concatenate();
+  void unstack();
   void pad_data();
   void pad();
   void pad_errors();
   void iota();
   void copy();
   void traced_params();
+  void identity_shortcuts();
 };
 
 void TestStructural::broadcast_in_dim_values() {
@@ -234,6 +249,52 @@ void TestStructural::concatenate() {
   QCOMPARE(error_of([&] { lax::concatenate({}, 0); }), QString("concatenate expects at least one operand, got 0."));
 }
 
+void TestStructural::unstack() {
+  // lax.unstack(np.arange(24.).reshape(2, 3, 4), 1): three (2, 4) pieces.
+  Array x = iota_array({2, 3, 4});
+  std::vector<Value> a = lax::unstack(Value(x), 1);
+  QCOMPARE(a.size(), size_t{3});
+  JXR_COMPARE_ARRAYS(a[0].array(), arr({0, 1, 2, 3, 12, 13, 14, 15}, {2, 4}), 0, 0);
+  JXR_COMPARE_ARRAYS(a[1].array(), arr({4, 5, 6, 7, 16, 17, 18, 19}, {2, 4}), 0, 0);
+  JXR_COMPARE_ARRAYS(a[2].array(), arr({8, 9, 10, 11, 20, 21, 22, 23}, {2, 4}), 0, 0);
+  // Axis -1 counts from the end: lax.unstack(x, -1)[1].
+  std::vector<Value> b = lax::unstack(Value(x), -1);
+  QCOMPARE(b.size(), size_t{4});
+  JXR_COMPARE_ARRAYS(b[1].array(), arr({1, 5, 9, 13, 17, 21}, {2, 3}), 0, 0);
+  // Axis 0 of a vector: scalars; dtype and weak_type are kept.
+  std::vector<Value> c = lax::unstack(Value(arr({7, 8, 9}, {3}, DType::I32)));
+  QCOMPARE(c.size(), size_t{3});
+  QCOMPARE(c[2].array().shape(), Shape{});
+  QCOMPARE(c[2].dtype(), DType::I32);
+  QCOMPARE(c[2].array().item(), 9.0);
+  std::vector<Value> w = lax::unstack(Value(Array::full({2}, 1.5, DType::F32, true)));
+  QVERIFY(w[0].weak_type() && w[1].weak_type());
+  // Stacking the pieces gives the operand back.
+  std::vector<Value> pieces = lax::unstack(Value(x), 2);
+  Value restacked = bind1(get_primitive("stack"), pieces, {{"axis", Param::integer(2)}});
+  JXR_COMPARE_ARRAYS(restacked.array(), x, 0, 0);
+  // Empty arrays: no pieces along an empty axis, empty pieces otherwise.
+  QCOMPARE(lax::unstack(Value(arr({}, {0, 3})), 0).size(), size_t{0});
+  std::vector<Value> e = lax::unstack(Value(arr({}, {2, 0})), 0);
+  QCOMPARE(e.size(), size_t{2});
+  QCOMPARE(e[1].array().shape(), Shape{0});
+
+  QCOMPARE(error_of([&] { lax::unstack(Value(jxr::test::scalar(1.0))); }),
+           QString("unstack requires arrays with rank > 0, however a scalar array of shape () was passed."));
+  QVERIFY(error_of([&] { lax::unstack(Value(x), 3); }).contains("out of bounds"));
+
+  // jax.make_jaxpr(lambda x: lax.unstack(x, -1))(jnp.ones((2, 3, 4)))
+  const QString text = R"({ lambda ; a:f32[2,3,4]. let
+    b:f32[2,3] c:f32[2,3] d:f32[2,3] e:f32[2,3] = unstack[axis=2] a
+  in (b, c, d, e) })";
+  QCOMPARE(multi_text([](const Value& v) { return lax::unstack(v, -1); }, x), text);
+  // The parser checks the four binders against the shape rule and prints back.
+  QCOMPARE(QString::fromStdString(print_closed_jaxpr(parse_jaxpr(text.toStdString()))), text);
+  QVERIFY(error_of([&] {
+            parse_jaxpr("{ lambda ; a:f32[2,3]. let b:f32[3] c:f32[3] d:f32[3] = unstack[axis=0] a in (b, c, d) }");
+          }).contains("unstack"));
+}
+
 void TestStructural::pad_data() {
   QTest::addColumn<QList<qint64>>("shape");
   QTest::addColumn<QList<qint64>>("config");  // lo, hi, interior per dim
@@ -323,6 +384,51 @@ void TestStructural::traced_params() {
   ClosedJaxpr i = make_jaxpr([](const Value&) { return lax::iota(DType::I32, {5}, 0); }, Value(x));
   QCOMPARE(QString::fromStdString(only_eqn(i).params.str()),
            QString("dimension=0 dtype=int32 shape=(5,) sharding=None"));
+}
+
+void TestStructural::identity_shortcuts() {
+  // As jax.lax: an identity reshape, transpose, squeeze or concatenate
+  // returns its operand, and no equation is staged.
+  Array x = iota_array({2, 3});
+  auto text = [&](std::function<Value(const Value&)> f, const Array& a) {
+    return QString::fromStdString(print_closed_jaxpr(make_jaxpr(f, Value(a))));
+  };
+  const QString unchanged = "{ lambda ; a:f32[2,3]. let  in (a,) }";
+  QCOMPARE(text([](const Value& v) { return lax::reshape(v, {2, 3}); }, x), unchanged);
+  QCOMPARE(text([](const Value& v) { return lax::reshape(v, {2, 3}, std::vector<int64_t>{0, 1}); }, x), unchanged);
+  QCOMPARE(text([](const Value& v) { return lax::transpose(v, {0, 1}); }, x), unchanged);
+  QCOMPARE(text([](const Value& v) { return lax::squeeze(v, {}); }, x), unchanged);
+  QCOMPARE(text([](const Value& v) { return lax::concatenate({v}, 1); }, x), unchanged);
+  // Eagerly too: the very same array comes back.
+  QCOMPARE(lax::transpose(Value(x), {0, 1}).array().raw(), x.raw());
+  // jax.make_jaxpr(lambda x: lax.reshape(x, (6,), (0, 1)))(jnp.ones((2, 3))): an
+  // identity `dimensions` is bound as None.
+  QCOMPARE(text([](const Value& v) { return lax::reshape(v, {6}, std::vector<int64_t>{0, 1}); }, x),
+           QString(R"({ lambda ; a:f32[2,3]. let
+    b:f32[6] = reshape[dimensions=None new_sizes=(6,) sharding=None] a
+  in (b,) })"));
+  // A rank-0 operand is always reshaped: lax.reshape(1., ()).
+  QCOMPARE(text([](const Value& v) { return lax::reshape(v, {}); }, jxr::test::scalar(1.0)),
+           QString(R"({ lambda ; a:f32[]. let
+    b:f32[] = reshape[dimensions=None new_sizes=() sharding=None] a
+  in (b,) })"));
+  // lax.squeeze canonicalizes and sorts: lax.squeeze(x, (2, -3)) on f32[1,3,1].
+  QCOMPARE(text([](const Value& v) { return lax::squeeze(v, {2, -3}); }, iota_array({1, 3, 1})),
+           QString("{ lambda ; a:f32[1,3,1]. let b:f32[3] = squeeze[dimensions=(0, 2)] a in (b,) }"));
+  // lax.split keeps its sizes' type: Python ints, or numpy ones passed as such;
+  // a negative axis is canonicalized. lax.split(x, (1, 2), -1).
+  QCOMPARE(multi_text([](const Value& v) { return lax::split(v, std::vector<int64_t>{1, 2}, -1); }, x),
+           QString(R"({ lambda ; a:f32[2,3]. let
+    b:f32[2,1] c:f32[2,2] = split[axis=1 sizes=(1, 2)] a
+  in (b, c) })"));
+  QCOMPARE(multi_text(
+               [](const Value& v) {
+                 return lax::split(v, std::vector<Param>{Param::numpy_integer(2, "np.int64")}, 0);
+               },
+               x),
+           QString(R"({ lambda ; a:f32[2,3]. let
+    b:f32[2,3] = split[axis=0 sizes=(np.int64(2),)] a
+  in (b,) })"));
 }
 
 QTEST_GUILESS_MAIN(TestStructural)
