@@ -120,7 +120,7 @@ Value static_take(const Value& x, const std::vector<Index>& idx) {
   for (size_t a = 0; a < start.size() && trivial; ++a) trivial = start[a] == 0 && limit[a] == x.shape()[a];
   Value r = trivial ? x : lax::slice(x, start, limit, unit ? std::vector<int64_t>{} : strides);
   if (!rev_axes.empty()) r = lax::rev(r, rev_axes);
-  if (!squeeze_axes.empty()) r = lax::squeeze(r, squeeze_axes);
+  r = lax::squeeze(r, squeeze_axes);
   if (!newaxis_dims.empty()) r = lax::expand_dims(r, newaxis_dims);
   return r;
 }
@@ -193,7 +193,7 @@ Value dynamic_take(const Value& x, const std::vector<Index>& idx) {
     }
   Value r = dynamic_slice_normalized(x, starts, sizes);
   if (!rev_axes.empty()) r = lax::rev(r, rev_axes);
-  if (!squeeze_axes.empty()) r = lax::squeeze(r, squeeze_axes);
+  r = lax::squeeze(r, squeeze_axes);
   if (!newaxis_dims.empty()) r = lax::expand_dims(r, newaxis_dims);
   return r;
 }
@@ -257,7 +257,7 @@ GatherPlan plan_gather(const Value& x, const std::vector<Index>& expanded, bool 
     for (int64_t d = 0; d < nb; ++d) dims.push_back(d);
     cols.push_back(lax::broadcast_in_dim(v, s, dims));
   }
-  p.indices = cols.size() == 1 ? cols[0] : lax::concatenate(cols, nb);
+  p.indices = lax::concatenate(cols, nb);
   bool adjacent = true;
   for (size_t k = 1; k < adv_axes.size(); ++k) adjacent = adjacent && adv_axes[k] == adv_axes[k - 1] + 1;
   int64_t batch_pos = 0;

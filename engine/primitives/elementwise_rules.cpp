@@ -62,12 +62,6 @@ Value convert(const Value& x, DType d) {
   return convert_folding(x, d, false);
 }
 
-// lax.reshape is a no-op for a (non-scalar) operand of the same shape.
-Value reshape(const Value& x, const Shape& s) {
-  if (x.ndim() > 0 && x.shape() == s) return x;
-  return lax::reshape(x, s);
-}
-
 // Shape of a broadcasting lax op: equal ranks (size 1 broadcasts) or rank 0.
 Shape broadcast_shapes(const Shape& a, const Shape& b) {
   if (a.empty()) return b;
@@ -88,7 +82,7 @@ Value maybe_broadcast(const Shape& shape, const Value& x) {
       dims.push_back(static_cast<int64_t>(i));
       squeezed.push_back(shape[i]);
     }
-  return lax::broadcast_in_dim(reshape(x, squeezed), shape, dims);
+  return lax::broadcast_in_dim(lax::reshape(x, squeezed), shape, dims);
 }
 
 // Sums ct over the axes along which an operand of aval `a` was broadcast

@@ -8,9 +8,9 @@
 
 namespace jxr {
 
-void register_elementwise_primitives();  // elementwise.cpp: unary, binary, comparison, logic, select_n, clamp, convert_element_type
-void register_structural_primitives();   // structural.cpp: broadcast_in_dim reshape squeeze transpose rev concatenate pad iota copy
-void register_indexing_primitives();     // indexing.cpp: slice dynamic_slice dynamic_update_slice gather scatter-add
+void register_elementwise_primitives();  // elementwise.cpp: unary, binary, comparison, logic, select_n, clamp, convert_element_type, special functions (polygamma ...)
+void register_structural_primitives();   // structural.cpp: broadcast_in_dim reshape squeeze transpose rev concatenate pad iota copy stack split unstack
+void register_indexing_primitives();     // indexing.cpp: slice dynamic_slice dynamic_update_slice gather scatter-add scatter
 void register_reduction_primitives();    // reductions.cpp: reduce_* argmax argmin cum*
 void register_linalg_primitives();       // linalg.cpp: dot_general
 void register_sort_primitives();         // sort.cpp: sort

@@ -466,8 +466,7 @@ std::pair<Value, int> batch_dynamic_slice_indices(span<const Value> idx, span<co
       cols.push_back(lax::broadcast_in_dim(idx[i], {size, 1},
                                            dims[i] != kNotMapped ? std::vector<int64_t>{0} : std::vector<int64_t>{}));
   }
-  // lax.concatenate returns a lone operand as is.
-  Value cat = cols.size() == 1 ? cols[0] : lax::concatenate(cols, size < 0 ? 0 : 1);
+  Value cat = lax::concatenate(cols, size < 0 ? 0 : 1);
   return {cat, size < 0 ? kNotMapped : 0};
 }
 

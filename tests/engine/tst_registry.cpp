@@ -30,7 +30,7 @@ const char* const kCorePrimitives[] = {
     // linear algebra, sorting, calls, random
     "dot_general", "sort", "stop_gradient", "jit", "random_bits", "threefry2x32",
     // transformations
-    "split", "custom_jvp_call", "custom_vjp_call", "custom_lin", "remat2"};
+    "split", "unstack", "scatter", "polygamma", "custom_jvp_call", "custom_vjp_call", "custom_lin", "remat2"};
 
 // Primitives that lack a rule on purpose, and why.
 struct Exemption {
