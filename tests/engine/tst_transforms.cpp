@@ -29,6 +29,8 @@ class TstTransforms : public QObject {
   void check_grads_basic();
   void custom_jvp_rule_and_jaxprs();
   void custom_vjp_rule_and_jaxprs();
+  void custom_rules_with_nondiff_args();
+  void stop_gradient_blocks_derivatives();
   void checkpoint_recomputes_in_backward_pass();
   void jit_inside_and_outside_grad_and_vmap();
   void grad_of_jit_forwarding_an_input();
@@ -240,6 +242,45 @@ void TstTransforms::custom_vjp_rule_and_jaxprs() {
   Fn1 total = [&](const Value& xs) { return jnp::sum(vmap(g)(xs)); };
   Value gx = grad(total)(arr({0.1, 0.5}));
   JXR_COMPARE_ARRAYS(gx.array(), arr({3 * std::cos(0.1), 3 * std::cos(0.5)}), 1e-6, 1e-6);
+}
+
+void TstTransforms::custom_rules_with_nondiff_args() {
+  // f(k, x) = k * sin(x) with k non-differentiable (nondiff_argnums=(0,)):
+  // the rules see k as it is and its tangent slot is None.
+  TreeFn body = [](const std::vector<Tree>& a) { return Tree(lax::mul(a[0].leaf(), lax::sin(a[1].leaf()))); };
+  CustomJvp fj(body, "f", {0});
+  fj.defjvp([](const std::vector<Tree>& p, const std::vector<Tree>& t) {
+    if (t[0].kind() != Tree::Kind::None) throw std::runtime_error("nondiff arg got a tangent");
+    Value k = p[0].leaf(), x = p[1].leaf();
+    Value y = lax::mul(k, lax::sin(x));
+    return std::make_pair(Tree(y), Tree(lax::mul(lax::mul(k, lax::cos(x)), t[1].leaf())));
+  });
+  GradOptions wrt_x;
+  wrt_x.argnums = {1};
+  Tree g = grad([fj](const std::vector<Tree>& a) { return fj(a); }, wrt_x)({Tree(scalar(3.0)), Tree(scalar(0.5))});
+  QVERIFY(std::fabs(g.leaf().array().item(0) - 3 * std::cos(0.5)) < 1e-6);
+
+  CustomVjp fv(body, "f", {0});
+  fv.defvjp(
+      [](const std::vector<Tree>& a) {
+        Value y = lax::mul(a[0].leaf(), lax::sin(a[1].leaf()));
+        return std::make_pair(Tree(y), Tree::tuple({a[0], Tree(lax::cos(a[1].leaf()))}));
+      },
+      [](const Tree& res, const Tree& ct) {
+        // One cotangent per differentiable argument: x only.
+        return std::vector<Tree>{Tree(lax::mul(lax::mul(res[0].leaf(), res[1].leaf()), ct.leaf()))};
+      });
+  Tree gv = grad([fv](const std::vector<Tree>& a) { return fv(a); }, wrt_x)({Tree(scalar(3.0)), Tree(scalar(0.5))});
+  QVERIFY(std::fabs(gv.leaf().array().item(0) - 3 * std::cos(0.5)) < 1e-6);
+}
+
+void TstTransforms::stop_gradient_blocks_derivatives() {
+  // d/dx [x * stop_gradient(x)] = stop_gradient(x) = x, not 2x.
+  Fn1 f = [](const Value& x) { return lax::mul(x, lax::stop_gradient(x)); };
+  QCOMPARE(grad(f)(scalar(3.0)).array().item(0), 3.0);
+  QCOMPARE(jvp(f, scalar(3.0), scalar(1.0)).second.array().item(0), 3.0);
+  QCOMPARE(grad(grad(f))(scalar(3.0)).array().item(0), 0.0);
+  JXR_COMPARE_ARRAYS(vmap(grad(f))(arr({1, 2})).array(), arr({1, 2}), 0, 0);
 }
 
 void TstTransforms::checkpoint_recomputes_in_backward_pass() {
