@@ -2,6 +2,8 @@
 // remat2: the primitives, their rules and the user-facing wrappers.
 #include "engine/custom_derivatives.h"
 
+#include <algorithm>
+
 #include "engine/ad/ad.h"
 #include "engine/ad/rules.h"
 #include "engine/core/error.h"

@@ -2,8 +2,6 @@
 #include "engine/transforms.h"
 
 #include <limits>
-#include <map>
-#include <numeric>
 
 #include "engine/ad/rules.h"
 #include "engine/core/error.h"
