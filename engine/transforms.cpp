@@ -506,7 +506,8 @@ TreeFn vmap(TreeFn f, VmapOptions o) {
     TreeDef out_def;
     BatchResult r = batch_flat(flat_fn(f, def, &out_def), leaves, dims, *size);
     Tree out_tree = tree_unflatten(out_def, r.outs);
-    std::vector<int> out_dims = prefix_axes(o.out_axes, out_tree, "vmap out_axes");
+    std::vector<int> out_dims =
+        prefix_axes(o.out_axes_thunk ? o.out_axes_thunk() : o.out_axes, out_tree, "vmap out_axes");
     std::vector<std::string> out_paths;
     leaf_paths(out_def, "", out_paths);
     std::vector<Value> outs;

@@ -71,6 +71,9 @@ struct VmapOptions {
   Tree in_axes = axis(0);  // one spec for all args, or a tuple with one per arg
   Tree out_axes = axis(0);
   std::optional<int64_t> axis_size;  // required when no input is mapped
+  // When set, gives out_axes after f has run (JAX's out_axes_thunk): a
+  // frontend that flattens outputs itself learns their structure then.
+  std::function<Tree()> out_axes_thunk;
 };
 TreeFn vmap(TreeFn f, VmapOptions opts = {});
 Fn1 vmap(const Fn1& f, int in_axis = 0, int out_axis = 0);

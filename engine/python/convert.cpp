@@ -1,0 +1,340 @@
+// Python <-> engine values, and the Array type with numpy's operators.
+#include "engine/python/convert.h"
+
+#include <pybind11/numpy.h>
+#include <pybind11/stl.h>
+
+#include <Python.h>
+#include <frameobject.h>
+
+#include <cstring>
+
+#include "engine/core/error.h"
+#include "engine/numpy/numpy.h"
+
+namespace py = pybind11;
+
+namespace jxr::python {
+
+namespace {
+
+// Never destroyed: a static py::object would be released after the
+// interpreter has finalized.
+py::module_& numpy_module() {
+  static py::module_* np = new py::module_(py::module_::import("numpy"));
+  return *np;
+}
+
+const char* buffer_format(DType d) {
+  switch (d) {
+    case DType::Bool: return "?";
+    case DType::I32: return "i";
+    case DType::I64: return "q";
+    case DType::U32: return "I";
+    case DType::F16: return "e";
+    case DType::F32: return "f";
+    case DType::F64: return "d";
+    case DType::BF16: return nullptr;  // numpy has no bfloat16
+  }
+  return nullptr;
+}
+
+Value from_numpy(py::handle h, std::optional<DType> want) {
+  py::array a = numpy_module().attr("asarray")(h);
+  std::string name = py::str(a.dtype().attr("name"));
+  std::optional<DType> d = dtype_from_name(name);
+  if (!d) throw Error(ErrorKind::Type, "jaxray: arrays of dtype " + name + " are not supported");
+  // numpy's default float64/int64 canonicalize to 32 bits, as JAX does
+  // unless x64 is on.
+  DType target = want ? *want : canonicalize_dtype(*d);
+  py::array c = numpy_module().attr("ascontiguousarray")(a);
+  Shape shape(c.shape(), c.shape() + c.ndim());
+  Array raw = Array::allocate(ShapedArray{shape, *d, false});
+  if (raw.nbytes()) std::memcpy(raw.mutable_raw(), c.data(), raw.nbytes());
+  return target == *d ? raw : raw.astype(target);
+}
+
+std::vector<jnp::Index> to_index(py::handle idx) {
+  std::vector<jnp::Index> out;
+  auto one = [&](py::handle h) {
+    if (h.is_none()) {
+      out.push_back(jnp::newaxis);
+    } else if (h.is(py::ellipsis())) {
+      out.push_back(jnp::ellipsis);
+    } else if (py::isinstance<py::slice>(h)) {
+      auto get = [&](const char* attr) -> std::optional<int64_t> {
+        py::object v = h.attr(attr);
+        if (v.is_none()) return std::nullopt;
+        return v.cast<int64_t>();
+      };
+      out.push_back(jnp::Slice{get("start"), get("stop"), get("step")});
+    } else if (py::isinstance<py::int_>(h) && !py::isinstance<py::bool_>(h)) {
+      out.push_back(jnp::Index(h.cast<int64_t>()));
+    } else {
+      out.push_back(jnp::Index(to_value(h)));
+    }
+  };
+  if (py::isinstance<py::tuple>(idx))
+    for (py::handle h : idx) one(h);
+  else
+    one(idx);
+  return out;
+}
+
+jnp::Axis to_axis(py::handle axis) {
+  if (axis.is_none()) return {};
+  if (py::isinstance<py::int_>(axis)) return jnp::Axis(axis.cast<int64_t>());
+  return jnp::Axis(axis.cast<std::vector<int64_t>>());
+}
+
+using Binary = Value (*)(const Value&, const Value&);
+
+template <Binary F>
+py::object binop(const PyArray& a, py::handle b) {
+  PySourceScope src;
+  return wrap(F(a.value, to_value(b)));
+}
+
+template <Binary F>
+py::object rbinop(const PyArray& a, py::handle b) {
+  PySourceScope src;
+  return wrap(F(to_value(b), a.value));
+}
+
+}  // namespace
+
+py::object wrap(const Value& v) { return py::cast(PyArray{v}); }
+
+Value to_value(py::handle h, std::optional<DType> dtype) {
+  if (py::isinstance<PyArray>(h)) {
+    const Value& v = h.cast<const PyArray&>().value;
+    return dtype && *dtype != v.dtype() ? jnp::astype(v, *dtype) : v;
+  }
+  if (!dtype) {
+    if (py::isinstance<py::bool_>(h)) return jnp::weak(h.cast<bool>());
+    if (py::isinstance<py::int_>(h)) return jnp::weak(h.cast<int64_t>());
+    if (py::isinstance<py::float_>(h)) return jnp::weak(h.cast<double>());
+  }
+  return from_numpy(h, dtype);
+}
+
+Tree to_tree(py::handle h) {
+  if (h.is_none()) return Tree::none();
+  if (py::isinstance<py::tuple>(h) || py::isinstance<py::list>(h)) {
+    std::vector<Tree> items;
+    for (py::handle c : h) items.push_back(to_tree(c));
+    return py::isinstance<py::tuple>(h) ? Tree::tuple(std::move(items)) : Tree::list(std::move(items));
+  }
+  if (py::isinstance<py::dict>(h)) {
+    std::vector<std::pair<std::string, Tree>> items;
+    for (auto kv : h.cast<py::dict>()) items.emplace_back(py::str(kv.first), to_tree(kv.second));
+    return Tree::dict(std::move(items));
+  }
+  return Tree(to_value(h));
+}
+
+py::object from_tree(const Tree& t) {
+  switch (t.kind()) {
+    case Tree::Kind::Leaf: return wrap(t.leaf());
+    case Tree::Kind::None: return py::none();
+    case Tree::Kind::Static: return py::str(t.static_param().str());
+    case Tree::Kind::Tuple:
+    case Tree::Kind::List: {
+      py::list items;
+      for (const Tree& c : t.children()) items.append(from_tree(c));
+      return t.kind() == Tree::Kind::Tuple ? py::object(py::tuple(items)) : py::object(items);
+    }
+    case Tree::Kind::Dict: {
+      py::dict d;
+      for (size_t i = 0; i < t.keys().size(); ++i) d[py::str(t.keys()[i])] = from_tree(t.children()[i]);
+      return d;
+    }
+  }
+  return py::none();
+}
+
+DType dtype_of(py::handle dtype) {
+  std::string name = py::str(numpy_module().attr("dtype")(dtype).attr("name"));
+  std::optional<DType> d = dtype_from_name(name);
+  if (!d) throw Error(ErrorKind::Type, "jaxray: dtype " + name + " is not supported");
+  return canonicalize_dtype(*d);
+}
+
+py::object numpy_dtype(DType d) {
+  if (d == DType::BF16) return py::str("bfloat16");
+  return numpy_module().attr("dtype")(std::string(dtype_name(d)));
+}
+
+PySourceScope::PySourceScope() {
+  if (current_trace() == eval_trace()) return;
+  PyFrameObject* frame = PyEval_GetFrame();  // borrowed
+  Py_XINCREF(frame);
+  while (frame) {
+    PyCodeObject* code = PyFrame_GetCode(frame);
+    std::string file = py::str(code->co_filename);
+    std::string fn = py::str(code->co_name);
+    Py_DECREF(code);
+    // The first frame outside the jaxray package is the user's.
+    if (file.find("/jaxray/") == std::string::npos) {
+      scope_.emplace(SourceInfo{file, PyFrame_GetLineNumber(frame), fn});
+      Py_DECREF(frame);
+      return;
+    }
+    PyFrameObject* back = PyFrame_GetBack(frame);
+    Py_DECREF(frame);
+    frame = back;
+  }
+}
+
+PySourceScope::~PySourceScope() = default;
+
+void bind_array(py::module_& m) {
+  py::class_<PyArray>(m, "Array", py::buffer_protocol())
+      .def_buffer([](PyArray& a) -> py::buffer_info {
+        const Array& arr = a.value.array();
+        const char* fmt = buffer_format(arr.dtype());
+        if (!fmt) throw Error(ErrorKind::Type, "bfloat16 arrays have no buffer format; convert with astype first");
+        std::vector<py::ssize_t> shape(arr.shape().begin(), arr.shape().end()), strides(shape.size());
+        py::ssize_t item = static_cast<py::ssize_t>(dtype_size(arr.dtype())), s = item;
+        for (size_t i = shape.size(); i-- > 0;) {
+          strides[i] = s;
+          s *= shape[i];
+        }
+        return py::buffer_info(const_cast<void*>(arr.raw()), item, fmt, static_cast<py::ssize_t>(shape.size()),
+                               shape, strides, /*readonly=*/true);
+      })
+      .def_property_readonly("shape", [](const PyArray& a) { return py::tuple(py::cast(a.value.shape())); })
+      .def_property_readonly("dtype", [](const PyArray& a) { return numpy_dtype(a.value.dtype()); })
+      .def_property_readonly("ndim", [](const PyArray& a) { return a.value.ndim(); })
+      .def_property_readonly("size", [](const PyArray& a) { return a.value.size(); })
+      .def_property_readonly("weak_type", [](const PyArray& a) { return a.value.weak_type(); })
+      .def_property_readonly("aval_str", [](const PyArray& a) { return a.value.aval().str_short(); })
+      .def_property_readonly("is_tracer", [](const PyArray& a) { return a.value.is_tracer(); })
+      .def_property_readonly("T", [](const PyArray& a) { return wrap(jnp::transpose(a.value)); })
+      .def("__len__",
+           [](const PyArray& a) {
+             if (a.value.ndim() == 0) throw Error(ErrorKind::Type, "len() of unsized object");
+             return a.value.shape()[0];
+           })
+      .def("__array__",
+           [](const PyArray& a, py::object dtype) {
+             const Array& arr = a.value.array();
+             py::object out = numpy_module().attr("array")(
+                 py::memoryview(arr.dtype() == DType::BF16 ? py::cast(PyArray{arr.astype(DType::F32)})
+                                                           : py::cast(PyArray{arr})));
+             return dtype.is_none() ? out : out.attr("astype")(dtype);
+           },
+           py::arg("dtype") = py::none())
+      .def("item", [](const PyArray& a) { return numpy_module().attr("asarray")(py::cast(a)).attr("item")(); })
+      .def("__add__", &binop<jnp::add>)
+      .def("__radd__", &rbinop<jnp::add>)
+      .def("__sub__", &binop<jnp::subtract>)
+      .def("__rsub__", &rbinop<jnp::subtract>)
+      .def("__mul__", &binop<jnp::multiply>)
+      .def("__rmul__", &rbinop<jnp::multiply>)
+      .def("__truediv__", &binop<jnp::true_divide>)
+      .def("__rtruediv__", &rbinop<jnp::true_divide>)
+      .def("__floordiv__", &binop<jnp::floor_divide>)
+      .def("__rfloordiv__", &rbinop<jnp::floor_divide>)
+      .def("__mod__", &binop<jnp::remainder>)
+      .def("__rmod__", &rbinop<jnp::remainder>)
+      .def("__pow__", &binop<jnp::power>)
+      .def("__rpow__", &rbinop<jnp::power>)
+      .def("__matmul__", &binop<jnp::matmul>)
+      .def("__rmatmul__", &rbinop<jnp::matmul>)
+      .def("__lt__", &binop<jnp::less>)
+      .def("__le__", &binop<jnp::less_equal>)
+      .def("__gt__", &binop<jnp::greater>)
+      .def("__ge__", &binop<jnp::greater_equal>)
+      .def("__eq__", &binop<jnp::equal>)
+      .def("__ne__", &binop<jnp::not_equal>)
+      .def("__and__", &binop<jnp::bitwise_and>)
+      .def("__or__", &binop<jnp::bitwise_or>)
+      .def("__xor__", &binop<jnp::bitwise_xor>)
+      .def("__neg__",
+           [](const PyArray& a) {
+             PySourceScope src;
+             return wrap(jnp::negative(a.value));
+           })
+      .def("__pos__", [](const PyArray& a) { return wrap(a.value); })
+      .def("__abs__",
+           [](const PyArray& a) {
+             PySourceScope src;
+             return wrap(jnp::abs(a.value));
+           })
+      .def("__invert__",
+           [](const PyArray& a) {
+             PySourceScope src;
+             return wrap(jnp::invert(a.value));
+           })
+      .def("__getitem__",
+           [](const PyArray& a, py::handle idx) {
+             PySourceScope src;
+             return wrap(jnp::index(a.value, to_index(idx)));
+           })
+      .def("__bool__", [](const PyArray& a) { return a.value.array().item(0) != 0; })
+      .def("__float__", [](const PyArray& a) { return a.value.array().item(0); })
+      .def("__int__", [](const PyArray& a) { return static_cast<int64_t>(a.value.array().item(0)); })
+      .def("__hash__", [](const PyArray&) -> py::int_ { throw Error(ErrorKind::Type, "unhashable type: 'Array'"); })
+      .def(
+          "sum",
+          [](const PyArray& a, py::object axis, bool keepdims) {
+            PySourceScope src;
+            return wrap(jnp::sum(a.value, to_axis(axis), keepdims));
+          },
+          py::arg("axis") = py::none(), py::arg("keepdims") = false)
+      .def(
+          "mean",
+          [](const PyArray& a, py::object axis, bool keepdims) {
+            PySourceScope src;
+            return wrap(jnp::mean(a.value, to_axis(axis), keepdims));
+          },
+          py::arg("axis") = py::none(), py::arg("keepdims") = false)
+      .def(
+          "max",
+          [](const PyArray& a, py::object axis, bool keepdims) {
+            PySourceScope src;
+            return wrap(jnp::max(a.value, to_axis(axis), keepdims));
+          },
+          py::arg("axis") = py::none(), py::arg("keepdims") = false)
+      .def(
+          "min",
+          [](const PyArray& a, py::object axis, bool keepdims) {
+            PySourceScope src;
+            return wrap(jnp::min(a.value, to_axis(axis), keepdims));
+          },
+          py::arg("axis") = py::none(), py::arg("keepdims") = false)
+      .def("reshape",
+           [](const PyArray& a, const py::args& shape) {
+             PySourceScope src;
+             std::vector<int64_t> s;
+             if (shape.size() == 1 && !py::isinstance<py::int_>(shape[0]))
+               s = shape[0].cast<std::vector<int64_t>>();
+             else
+               for (py::handle h : shape) s.push_back(h.cast<int64_t>());
+             return wrap(jnp::reshape(a.value, s));
+           })
+      .def("astype",
+           [](const PyArray& a, py::handle dtype) {
+             PySourceScope src;
+             return wrap(jnp::astype(a.value, dtype_of(dtype)));
+           })
+      .def("transpose",
+           [](const PyArray& a, const py::args& axes) {
+             PySourceScope src;
+             if (axes.size() == 0) return wrap(jnp::transpose(a.value));
+             std::vector<int64_t> p;
+             if (axes.size() == 1 && !py::isinstance<py::int_>(axes[0]))
+               p = axes[0].cast<std::vector<int64_t>>();
+             else
+               for (py::handle h : axes) p.push_back(h.cast<int64_t>());
+             return wrap(jnp::transpose(a.value, p));
+           })
+      .def("dot", [](const PyArray& a, py::handle b) {
+        PySourceScope src;
+        return wrap(jnp::dot(a.value, to_value(b)));
+      });
+  m.attr("Array").attr("__array_priority__") = 100;
+}
+
+}  // namespace jxr::python

@@ -1,0 +1,44 @@
+// Conversions between Python objects and engine values, and the Array type.
+#pragma once
+
+#include <pybind11/pybind11.h>
+
+#include <optional>
+
+#include "engine/core/trace.h"
+#include "engine/pytree.h"
+
+namespace jxr::python {
+
+// jax.Array: a concrete array or a tracer, one Python type for both as in JAX.
+struct PyArray {
+  Value value;
+};
+
+pybind11::object wrap(const Value& v);
+// An Array, a Python scalar (weak-typed, as JAX), a numpy array or scalar,
+// or a nested list: the engine value (64-bit types canonicalized unless x64).
+Value to_value(pybind11::handle h, std::optional<DType> dtype = std::nullopt);
+// Tuples, lists, dicts and None as tree nodes, anything else a leaf.
+Tree to_tree(pybind11::handle h);
+pybind11::object from_tree(const Tree& t);
+
+DType dtype_of(pybind11::handle dtype);  // a numpy dtype, a type such as jnp.float32, or a name
+pybind11::object numpy_dtype(DType d);
+
+// Sets the current equation source to the innermost Python frame outside the
+// jaxray package while something is being traced (a no-op when eager).
+class PySourceScope {
+ public:
+  PySourceScope();
+  ~PySourceScope();
+  PySourceScope(const PySourceScope&) = delete;
+  PySourceScope& operator=(const PySourceScope&) = delete;
+
+ private:
+  std::optional<SourceScope> scope_;
+};
+
+void bind_array(pybind11::module_& m);
+
+}  // namespace jxr::python

@@ -1,0 +1,336 @@
+"""jaxray: JAX's API on the jaxray engine.
+
+The transformations take and return pytrees; they flatten them here and hand
+the engine (jaxray._jaxray) functions of tuples of leaves, so that any pytree
+node type registered with jaxray.tree_util works.
+"""
+import functools
+
+import numpy as _np
+
+from . import _jaxray as _C
+from . import tree_util
+from .tree_util import tree_flatten, tree_unflatten
+
+__version__ = "0.1.0"
+
+Array = _C.Array
+UnexpectedTracerError = _C.UnexpectedTracerError
+ConcretizationTypeError = _C.ConcretizationTypeError
+
+
+def _array_repr(self):
+    if self.is_tracer:
+        return f"Traced<{self.aval_str}>"
+    body = _np.array2string(_np.asarray(self), separator=", ", prefix="Array(")
+    return f"Array({body}, dtype={self.dtype})"
+
+
+Array.__repr__ = _array_repr
+Array.__str__ = lambda self: (repr(self) if self.is_tracer else str(_np.asarray(self)))
+Array.__iter__ = lambda self: (self[i] for i in range(len(self)))
+
+
+# --- flattening helpers -----------------------------------------------------
+
+def _flatten_args(args):
+    """Each positional argument as a tuple of its leaves, and its treedefs."""
+    flat, defs = [], []
+    for a in args:
+        leaves, td = tree_flatten(a)
+        flat.append(tuple(leaves))
+        defs.append(td)
+    return flat, defs
+
+
+class _Out:
+    """The output structure of a flattened function, known once it ran."""
+    treedef = None
+    aux_treedef = None
+
+
+def _engine_out(tree, out):
+    leaves, td = tree_flatten(tree)
+    out.treedef = td
+    return leaves[0] if td.kind == "leaf" else tuple(leaves)
+
+
+def _from_engine(out_tree, treedef):
+    leaves = [out_tree] if treedef.kind == "leaf" else list(out_tree)
+    return treedef.unflatten(leaves)
+
+
+def _flat_fun(fun, defs, out, has_aux=False):
+    def flat(*arg_leaves):
+        args = [td.unflatten(leaves) for td, leaves in zip(defs, arg_leaves)]
+        result = fun(*args)
+        if not has_aux:
+            return _engine_out(result, out)
+        if not isinstance(result, (tuple, list)) or len(result) != 2:
+            raise TypeError("expected function with aux output to return a two-element tuple, but got type "
+                            f"{type(result)} with value {result!r}")
+        main, aux = result
+        aux_leaves, out.aux_treedef = tree_flatten(aux)
+        return (_engine_out(main, out), tuple(aux_leaves))
+    return flat
+
+
+def _argnums(argnums, nargs):
+    nums = (argnums,) if isinstance(argnums, int) else tuple(argnums)
+    for a in nums:
+        if not -nargs <= a < nargs:
+            raise ValueError(f"argnums {a} is out of bounds for a function of {nargs} positional arguments")
+    return [a % nargs for a in nums]
+
+
+# --- transformations ----------------------------------------------------------
+
+def make_jaxpr(fun, static_argnums=()):
+    static = (static_argnums,) if isinstance(static_argnums, int) else tuple(static_argnums)
+
+    @functools.wraps(fun)
+    def wrapped(*args):
+        dyn = [a for i, a in enumerate(args) if i not in static]
+        call = (lambda *d: fun(*_merge(args, static, d))) if static else fun
+        flat, defs = _flatten_args(dyn)
+        return _C.make_jaxpr(_flat_fun(call, defs, _Out()), *flat)
+    return wrapped
+
+
+def _merge(args, static, dyn):
+    it = iter(dyn)
+    return [args[i] if i in static else next(it) for i in range(len(args))]
+
+
+def jit(fun, static_argnums=(), static_argnames=()):
+    static = (static_argnums,) if isinstance(static_argnums, int) else tuple(static_argnums)
+    names = (static_argnames,) if isinstance(static_argnames, str) else tuple(static_argnames)
+    name = getattr(fun, "__name__", "<lambda>")
+    cache = {}
+
+    @functools.wraps(fun)
+    def wrapped(*args, **kwargs):
+        static_kw = {k: v for k, v in kwargs.items() if k in names}
+        dyn_kw = {k: v for k, v in kwargs.items() if k not in names}
+        if dyn_kw:
+            raise TypeError("jaxray.jit: pass traced arguments positionally (keyword arguments must be static)")
+        key = (tuple((i, args[i]) for i in static if i < len(args)), tuple(sorted(static_kw.items())))
+        dyn = [a for i, a in enumerate(args) if i not in static]
+        flat, defs = _flatten_args(dyn)
+        entry = cache.get((key, tuple(defs)))
+        if entry is None:
+            out = _Out()
+            call = lambda *d: fun(*_merge(args, static, d), **static_kw)
+            entry = (_C.jit(_flat_fun(call, defs, out), name), out)
+            cache[(key, tuple(defs))] = entry
+        jitted, out = entry
+        return _from_engine(jitted(*flat), out.treedef)
+    return wrapped
+
+
+def value_and_grad(fun, argnums=0, has_aux=False, allow_int=False):
+    return _grad(fun, argnums, has_aux, allow_int, True)
+
+
+def grad(fun, argnums=0, has_aux=False, allow_int=False):
+    return _grad(fun, argnums, has_aux, allow_int, False)
+
+
+def _grad(fun, argnums, has_aux, allow_int, with_value):
+    @functools.wraps(fun)
+    def wrapped(*args):
+        nums = _argnums(argnums, len(args))
+        flat, defs = _flatten_args(args)
+        out = _Out()
+        # Every leaf of the differentiated arguments is an engine argument.
+        leaf_fun = _leaf_fun(_flat_fun(fun, defs, out, has_aux), flat)
+        leaf_args, leaf_nums = _leaf_args(flat, nums)
+        res = _C.value_and_grad(leaf_fun, leaf_nums, True, has_aux, allow_int, with_value)(*leaf_args)
+        grads_flat = res[1] if with_value else (res[0] if has_aux else res)
+        grads = _regroup(grads_flat, flat, nums, defs)
+        g = grads[0] if isinstance(argnums, int) else tuple(grads)
+        aux = res[-1] if has_aux else None
+        if with_value:
+            value = res[0][0] if has_aux else res[0]
+            value = _from_engine(value, out.treedef)
+            if has_aux:
+                return (value, out.aux_treedef.unflatten(list(res[0][1]))), g
+            return value, g
+        if has_aux:
+            return g, out.aux_treedef.unflatten(list(aux))
+        return g
+    return wrapped
+
+
+def _leaf_args(flat, nums):
+    leaves = [l for arg in flat for l in arg]
+    offsets = [0]
+    for arg in flat:
+        offsets.append(offsets[-1] + len(arg))
+    return leaves, [k for i in nums for k in range(offsets[i], offsets[i + 1])]
+
+
+def _leaf_fun(flat_fun, flat):
+    sizes = [len(a) for a in flat]
+
+    def f(*leaves):
+        args, k = [], 0
+        for n in sizes:
+            args.append(tuple(leaves[k:k + n]))
+            k += n
+        return flat_fun(*args)
+    return f
+
+
+def _regroup(leaf_grads, flat, nums, defs):
+    out, k = [], 0
+    for i in nums:
+        n = len(flat[i])
+        out.append(defs[i].unflatten(list(leaf_grads[k:k + n])))
+        k += n
+    return out
+
+
+def jvp(fun, primals, tangents, has_aux=False):
+    if not isinstance(primals, (tuple, list)) or not isinstance(tangents, (tuple, list)):
+        raise TypeError("primal and tangent arguments to jax.jvp must be tuples or lists; found "
+                        f"{type(primals).__name__} and {type(tangents).__name__}.")
+    pflat, pdefs = _flatten_args(primals)
+    tflat, tdefs = _flatten_args(tangents)
+    if pdefs != tdefs:
+        raise TypeError("primal and tangent arguments to jax.jvp must have the same tree structure; primals have "
+                        f"tree structure {tree_util.PyTreeDef('tuple', None, tuple(pdefs))} whereas tangents have "
+                        f"tree structure {tree_util.PyTreeDef('tuple', None, tuple(tdefs))}.")
+    out = _Out()
+    p, t = _C.jvp(_flat_fun(fun, pdefs, out), tuple(pflat), tuple(tflat))
+    return _from_engine(p, out.treedef), _from_engine(t, out.treedef)
+
+
+def vjp(fun, *primals, has_aux=False):
+    flat, defs = _flatten_args(primals)
+    out = _Out()
+    res, pull, aux = _C.vjp(_flat_fun(fun, defs, out, has_aux), tuple(flat), has_aux)
+
+    def vjp_fun(ct):
+        leaves, td = tree_flatten(ct)
+        if td != out.treedef:
+            raise TypeError(f"Tree structure of cotangent input {td}, does not match structure of primal output "
+                            f"{out.treedef}.")
+        cts = pull(leaves[0] if td.kind == "leaf" else tuple(leaves))
+        return tuple(d.unflatten(list(c)) for d, c in zip(defs, cts))
+
+    result = _from_engine(res, out.treedef)
+    if has_aux:
+        return result, vjp_fun, out.aux_treedef.unflatten(list(aux))
+    return result, vjp_fun
+
+
+def linearize(fun, *primals):
+    flat, defs = _flatten_args(primals)
+    out = _Out()
+    res, f_jvp = _C.linearize(_flat_fun(fun, defs, out), tuple(flat))
+
+    def lin(*tangents):
+        tflat, _ = _flatten_args(tangents)
+        return _from_engine(f_jvp(*tflat), out.treedef)
+    return _from_engine(res, out.treedef), lin
+
+
+def _jac(which, fun, argnums, has_aux):
+    if has_aux:
+        raise NotImplementedError("jaxray: jacobians with has_aux are not supported yet")
+
+    @functools.wraps(fun)
+    def wrapped(*args):
+        nums = _argnums(argnums, len(args))
+        flat, defs = _flatten_args(args)
+        out = _Out()
+        leaf_fun = _leaf_fun(_flat_fun(fun, defs, out), flat)
+        leaf_args, leaf_nums = _leaf_args(flat, nums)
+        jac = which(leaf_fun, leaf_nums, True, False)(*leaf_args)
+        per_out = [jac] if out.treedef.kind == "leaf" else list(jac)
+        pick = (lambda g: g[0]) if isinstance(argnums, int) else tuple
+        blocks = []
+        for block in per_out:
+            if which is _C.hessian:
+                # One row per leaf j, each a tuple over leaves i: arg(arg).
+                block = [pick(_regroup(row, flat, nums, defs)) for row in block]
+            blocks.append(pick(_regroup(block, flat, nums, defs)))
+        return out.treedef.unflatten(blocks)
+    return wrapped
+
+
+def jacfwd(fun, argnums=0, has_aux=False):
+    return _jac(_C.jacfwd, fun, argnums, has_aux)
+
+
+def jacrev(fun, argnums=0, has_aux=False):
+    return _jac(_C.jacrev, fun, argnums, has_aux)
+
+
+def hessian(fun, argnums=0, has_aux=False):
+    return _jac(_C.hessian, fun, argnums, has_aux)
+
+
+def vmap(fun, in_axes=0, out_axes=0, axis_size=None):
+    if isinstance(in_axes, list):
+        raise TypeError("vmap in_axes must be an int, None, or a tuple of entries corresponding to the positional "
+                        "arguments passed to the function, but got a list.")
+
+    @functools.wraps(fun)
+    def wrapped(*args):
+        flat, defs = _flatten_args(args)
+        if isinstance(in_axes, tuple):
+            if len(in_axes) != len(args):
+                raise ValueError("vmap in_axes must be an int, None, or a tuple of entries corresponding to the "
+                                 f"positional arguments passed to the function, but got len(in_axes)={len(in_axes)}, "
+                                 f"len(args)={len(args)}")
+            specs = [_broadcast_prefix(s, a) for s, a in zip(in_axes, args)]
+        else:
+            specs = [_broadcast_prefix(in_axes, a) for a in args]
+        out = _Out()
+
+        def out_thunk():
+            per_leaf = _broadcast_prefix(out_axes, out.treedef.unflatten([0] * out.treedef.num_leaves))
+            return per_leaf[0] if out.treedef.kind == "leaf" else tuple(per_leaf)
+
+        res = _C.vmap(_flat_fun(fun, defs, out), tuple(tuple(s) for s in specs), out_thunk, axis_size)(*flat)
+        return _from_engine(res, out.treedef)
+    return wrapped
+
+
+def _broadcast_prefix(spec, tree):
+    """One axis (int or None) per leaf of `tree`, from a prefix spec."""
+    if spec is None or isinstance(spec, int):
+        return [spec] * tree_util.tree_structure(tree).num_leaves
+    if isinstance(spec, dict):
+        return [a for k in sorted(spec) for a in _broadcast_prefix(spec[k], tree[k])]
+    if isinstance(spec, (tuple, list)):
+        children = list(tree) if not isinstance(tree, dict) else [tree[k] for k in sorted(tree)]
+        if len(spec) != len(children):
+            raise ValueError(f"axis specification {spec!r} must be a tree prefix of the corresponding value")
+        return [a for s, c in zip(spec, children) for a in _broadcast_prefix(s, c)]
+    raise TypeError(f"vmap axis specifications must be ints, None, or tuples, lists or dicts of them; got {spec!r}")
+
+
+def checkpoint(fun):
+    @functools.wraps(fun)
+    def wrapped(*args):
+        flat, defs = _flatten_args(args)
+        out = _Out()
+        return _from_engine(_C.checkpoint(_flat_fun(fun, defs, out))(*flat), out.treedef)
+    return wrapped
+
+
+remat = checkpoint
+
+
+def device_get(x):
+    return tree_util.tree_map(lambda l: _np.asarray(l) if isinstance(l, Array) else l, x)
+
+
+def block_until_ready(x):
+    return x
+
+
+from . import numpy, nn, lax, compat  # noqa: E402  (submodules use the names above)

@@ -1,0 +1,140 @@
+"""The Python frontend: JAX's API on the jaxray engine (run by CTest with
+PYTHONPATH=build/python, or by hand: PYTHONPATH=build/python python3 -m pytest tests/python)."""
+import collections
+import os
+import sys
+
+import numpy as np
+import pytest
+
+import jaxray
+import jaxray.numpy as jnp
+from jaxray import grad, jit, make_jaxpr, value_and_grad, vmap
+
+GOLDEN = os.path.join(os.path.dirname(__file__), "..", "golden", "transforms")
+
+
+def golden(name):
+    with open(os.path.join(GOLDEN, name + ".txt")) as f:
+        return f.read().strip()
+
+
+def test_seed_verbatim_under_the_compat_importer():
+    jaxray.compat.install()
+    try:
+        # The seed's code, as written for JAX.
+        import jax.numpy as jnp2
+        from jax import grad as jgrad, make_jaxpr as jmake_jaxpr
+
+        f = lambda x: x[0] + x[0] * x[1]
+        np.testing.assert_array_equal(np.asarray(jgrad(f)(jnp2.ones(5))), [2, 1, 0, 0, 0])
+        assert str(jmake_jaxpr(jgrad(f))(jnp2.ones(5))) == golden("grad_seed")
+    finally:
+        jaxray.compat.uninstall()
+    assert "jax" not in sys.modules or sys.modules["jax"] is not jaxray
+
+
+def test_make_jaxpr_object():
+    def f(x, y):
+        return jnp.sin(x) * y
+
+    cj = make_jaxpr(f)(1.0, jnp.ones(3))
+    # JAX 0.10.2 prints exactly this (the Python float is a weak-typed input).
+    assert str(cj) == ("{ lambda ; a:f32[] b:f32[3]. let\n"
+                       "    c:f32[] = sin a\n"
+                       "    d:f32[] = convert_element_type[new_dtype=float32 weak_type=False] c\n"
+                       "    e:f32[3] = mul d b\n"
+                       "  in (e,) }")
+    assert [e.primitive for e in cj.jaxpr.eqns] == ["sin", "convert_element_type", "mul"]
+    assert [str(a) for a in cj.in_avals] == ["f32[]", "f32[3]"]
+    assert [str(a) for a in cj.out_avals] == ["f32[3]"]
+    assert cj.consts == []
+    # Each equation knows the user's line that produced it.
+    file, line, fn = cj.jaxpr.eqns[0].source_info
+    assert file == __file__ and fn == "f"
+    assert line == f.__code__.co_firstlineno + 1
+
+
+def test_pytrees_through_grad_vmap_and_jit():
+    Point = collections.namedtuple("Point", ["x", "y"])
+
+    def loss(p, scale):
+        return scale["s"] * jnp.sum(p.x * p.y)
+
+    p = Point(jnp.asarray([1.0, 2.0]), jnp.asarray([3.0, 4.0]))
+    g = grad(loss)(p, {"s": 2.0})
+    assert isinstance(g, Point)
+    np.testing.assert_allclose(np.asarray(g.x), [6.0, 8.0])
+    np.testing.assert_allclose(np.asarray(g.y), [2.0, 4.0])
+    v, (gp, gs) = value_and_grad(loss, argnums=(0, 1))(p, {"s": 2.0})
+    assert float(v) == 22.0 and float(gs["s"]) == 11.0
+    batched = vmap(lambda q: q.x * q.y, in_axes=(Point(0, None),))(Point(jnp.ones((4, 2)), jnp.asarray([5.0, 6.0])))
+    assert batched.shape == (4, 2)
+    jf = jit(lambda d: {"sum": d["a"] + d["b"]})
+    out = jf({"a": jnp.ones(2), "b": 2.0})
+    np.testing.assert_allclose(np.asarray(out["sum"]), [3.0, 3.0])
+
+
+def test_registered_pytree_node():
+    class Pair:
+        def __init__(self, a, b):
+            self.a, self.b = a, b
+
+    jaxray.tree_util.register_pytree_node(Pair, lambda p: ((p.a, p.b), None), lambda _, c: Pair(*c))
+    g = grad(lambda p: p.a * p.b)(Pair(2.0, 5.0))
+    assert isinstance(g, Pair) and float(g.a) == 5.0 and float(g.b) == 2.0
+
+
+def test_numpy_interop():
+    x = jnp.arange(6.0).reshape(2, 3)
+    a = np.asarray(x)
+    assert a.dtype == np.float32 and a.shape == (2, 3)
+    np.testing.assert_array_equal(np.array(memoryview(x)), a)
+    assert x.T.shape == (3, 2) and x.ndim == 2 and x.size == 6
+    assert repr(jnp.asarray([1.0, 2.0])) == "Array([1., 2.], dtype=float32)"
+    assert jnp.asarray(np.arange(3)).dtype == np.int32  # int64 canonicalizes without x64
+
+
+def test_errors_are_jax_exception_types_and_leave_no_trace():
+    with pytest.raises(TypeError, match="Gradient only defined for scalar-output functions"):
+        grad(lambda x: x * 2.0)(jnp.ones(3))
+    with pytest.raises(TypeError, match="grad requires real- or complex-valued inputs"):
+        grad(lambda x: x)(jnp.asarray(1))
+    with pytest.raises(ValueError, match="vmap got inconsistent sizes"):
+        vmap(lambda a, b: a + b)(jnp.ones(3), jnp.ones(4))
+
+    def boom(x):
+        raise KeyError("from user code")
+
+    with pytest.raises(KeyError, match="from user code"):
+        make_jaxpr(boom)(1.0)
+    with pytest.raises(KeyError):
+        grad(lambda x: boom(x) * x)(1.0)
+    # The engine is back at top level: this runs eagerly, not under a trace.
+    y = jnp.sin(jnp.asarray(0.5))
+    assert not y.is_tracer
+    assert abs(float(y) - np.sin(0.5)) < 1e-6
+
+
+def test_concretization_error_is_a_type_error():
+    def f(x):
+        if x > 0:  # Python control flow on a traced value
+            return x
+        return -x
+
+    with pytest.raises(TypeError, match="ConcretizationTypeError"):
+        jit(f)(1.0)
+
+
+def test_transformations_compose():
+    f = lambda x: jnp.sin(x) * x
+    assert abs(float(grad(grad(f))(0.7)) - (2 * np.cos(0.7) - 0.7 * np.sin(0.7))) < 1e-5
+    h = jaxray.hessian(lambda x: jnp.sum(x ** 3))(jnp.asarray([1.0, 2.0]))
+    np.testing.assert_allclose(np.asarray(h), [[6.0, 0.0], [0.0, 12.0]])
+    y, t = jaxray.jvp(f, (0.5,), (1.0,))
+    assert abs(float(t) - (np.cos(0.5) * 0.5 + np.sin(0.5))) < 1e-6
+    out, pullback = jaxray.vjp(lambda a, b: a * b, 2.0, 3.0)
+    ga, gb = pullback(1.0)
+    assert float(ga) == 3.0 and float(gb) == 2.0
+    gs = vmap(grad(f))(jnp.asarray([0.1, 0.2]))
+    assert gs.shape == (2,)
