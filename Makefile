@@ -27,6 +27,7 @@ run: build
 bench: build
 	$(BUILD_DIR)/bin/bench_core
 	$(BUILD_DIR)/bin/bench_transforms
+	PYTHONPATH=$(BUILD_DIR)/python python3 bench/bench_python.py
 
 clean:
 	rm -rf $(BUILD_DIR)

@@ -1,0 +1,60 @@
+#!/usr/bin/env python3
+"""Python frontend benchmarks against the real JAX, in one process:
+make_jaxpr of a 10,000-equation function, and eager dispatch of a small op.
+
+Run: PYTHONPATH=build/python python3 bench/bench_python.py  (needs jax
+installed in that interpreter: scripts/install-deps --dev). Prints the best
+of several repeats for each and the ratio JAX / jaxray.
+"""
+import sys
+import time
+
+try:
+    import jax
+    import jax.numpy as jnp
+except ImportError:
+    print("bench_python: skipped, jax is not installed in this interpreter")
+    sys.exit(0)
+
+import jaxray
+import jaxray.numpy as xnp
+
+
+def chain(np_):
+    def f(x):
+        for _ in range(5000):  # two equations each: sin, mul
+            x = np_.sin(x) * 2.0
+        return x
+    return f
+
+
+def best(fn, repeats):
+    times = []
+    for _ in range(repeats):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return min(times)
+
+
+def eager_add(x, n=20000):
+    def run():
+        for _ in range(n):
+            x + x
+    return lambda: run()
+
+
+def main():
+    tx = best(lambda: jaxray.make_jaxpr(chain(xnp))(1.0), 5)
+    tj = best(lambda: jax.make_jaxpr(chain(jnp))(1.0), 3)
+    print(f"make_jaxpr, 10,000 equations: jaxray {tx * 1e3:.1f} ms, jax {tj * 1e3:.1f} ms, "
+          f"jaxray {tj / tx:.1f}x faster")
+    n = 20000
+    ex = best(eager_add(xnp.asarray(1.0), n), 5) / n
+    ej = best(eager_add(jnp.asarray(1.0), n), 5) / n
+    print(f"eager scalar add: jaxray {ex * 1e6:.2f} us, jax {ej * 1e6:.2f} us, jaxray {ej / ex:.1f}x faster")
+    print(f"(jax {jax.__version__})")
+
+
+if __name__ == "__main__":
+    main()
