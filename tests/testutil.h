@@ -10,6 +10,7 @@
 
 #include "engine/core/array.h"
 #include "engine/core/value.h"
+#include "engine/lax.h"
 
 namespace jxr::test {
 
@@ -51,6 +52,21 @@ inline std::string error_of(const std::function<void()>& f) {
     return e.what();
   }
   return "";
+}
+
+// References for vmap: example i of a batched value (the slice at i along
+// `axis`, that axis dropped), and per-example results stacked along `axis`.
+inline Value take(const Value& x, int axis, int64_t i) {
+  std::vector<int64_t> start(x.ndim(), 0), limit(x.shape().begin(), x.shape().end());
+  start[axis] = i;
+  limit[axis] = i + 1;
+  return lax::squeeze(lax::slice(x, start, limit), {axis});
+}
+
+inline Array stack_along(const std::vector<Array>& xs, int axis) {
+  std::vector<Value> ex;
+  for (const Array& x : xs) ex.push_back(lax::expand_dims(x, {axis}));
+  return lax::concatenate(ex, axis).array();
 }
 
 }  // namespace jxr::test

@@ -304,18 +304,6 @@ Array random_in(const Shape& shape, DType d, double lo, double hi, std::mt19937&
   return arr(v, shape, d);
 }
 
-Array take(const Array& x, int axis, int64_t i) {
-  std::vector<int64_t> lo(x.ndim(), 0), hi(x.shape());
-  lo[axis] = i;
-  hi[axis] = i + 1;
-  return lax::squeeze(lax::slice(x, lo, hi), {axis}).array();
-}
-
-Array stack0(const std::vector<Array>& xs) {
-  std::vector<Value> ex;
-  for (const Array& x : xs) ex.push_back(lax::expand_dims(x, {0}));
-  return lax::concatenate(ex, 0).array();
-}
 
 TreeFn tree_op(const Op& op) {
   return [op](const std::vector<Tree>& a) {
@@ -865,10 +853,10 @@ void TstAdElementwise::vmap_matches_examples() {
   std::vector<Array> per_example;
   for (int64_t b = 0; b < kBatch; ++b) {
     std::vector<Value> ex;
-    for (size_t i = 0; i < raw.size(); ++i) ex.push_back(c.axes[i] == N ? raw[i] : take(raw[i], c.axes[i], b));
+    for (size_t i = 0; i < raw.size(); ++i) ex.push_back(c.axes[i] == N ? raw[i] : test::take(raw[i], c.axes[i], b));
     per_example.push_back(p.op(ex)[0].array());
   }
-  Array want = stack0(per_example);
+  Array want = test::stack_along(per_example, 0);
   Array got = vmap(tree_op(p.op), in_axes(axes))(args).leaf().array();
   JXR_COMPARE_ARRAYS(got, want, 1e-6, 1e-6);
 }

@@ -314,14 +314,6 @@ std::vector<VmapCase> vmap_cases() {
   return c;
 }
 
-// Example b of a batched value: the slice at b along `dim`, that axis dropped.
-Value example(const Value& v, int dim, int64_t b) {
-  std::vector<int64_t> start(v.ndim(), 0), limit(v.shape().begin(), v.shape().end());
-  start[dim] = b;
-  limit[dim] = b + 1;
-  return lax::squeeze(lax::slice(v, start, limit), {dim});
-}
-
 // --- normalised start indices, as lax.dynamic_update_slice makes them ---------
 Value wrap_index(const Value& i, int64_t size) {
   Value neg = lax::lt(i, i32(0));
@@ -570,7 +562,7 @@ void TstAdIndexing::vmap_matches_stacking() {
   for (int64_t b = 0; b < B; ++b) {
     std::vector<Value> ex;
     for (size_t i = 0; i < vc.args.size(); ++i)
-      ex.push_back(vc.in_dims[i] == kNotMapped ? vc.args[i] : example(vc.args[i], vc.in_dims[i], b));
+      ex.push_back(vc.in_dims[i] == kNotMapped ? vc.args[i] : test::take(vc.args[i], vc.in_dims[i], b));
     rows.push_back(lax::expand_dims(vc.f(ex)[0], {0}));
   }
   JXR_COMPARE_ARRAYS(got[0].array(), lax::concatenate(rows, 0).array(), 1e-6, 1e-6);

@@ -116,14 +116,6 @@ struct VmapCase {
   std::function<std::vector<Value>(span<const Value>)> f;
 };
 
-// x[..., i, ...] along `axis`, evaluated eagerly.
-Value take(const Value& x, int axis, int64_t i) {
-  Dims start(x.ndim(), 0), limit(x.shape().begin(), x.shape().end());
-  start[axis] = i;
-  limit[axis] = i + 1;
-  return lax::squeeze(lax::slice(x, start, limit), {axis});
-}
-
 Array bools(const Shape& shape, unsigned seed) {
   std::mt19937 rng(seed);
   std::vector<double> v(shape_size(shape));
@@ -715,7 +707,7 @@ void TstAdReductions::vmap_matches_loop() {
   for (int64_t b = 0; b < size; ++b) {
     std::vector<Value> ex;
     for (size_t i = 0; i < args.size(); ++i)
-      ex.push_back(c.in_axes[i] == kNotMapped ? args[i] : take(args[i], c.in_axes[i], b));
+      ex.push_back(c.in_axes[i] == kNotMapped ? args[i] : test::take(args[i], c.in_axes[i], b));
     per_example.push_back(c.f(ex));
   }
   std::vector<int> out_dims(per_example[0].size(), 0);
@@ -729,7 +721,7 @@ void TstAdReductions::vmap_matches_loop() {
   for (size_t k = 0; k < got.size(); ++k)
     for (int64_t b = 0; b < size; ++b) {
       // Batched float32 contractions may sum in another order than one example's.
-      JXR_COMPARE_ARRAYS(take(got[k], 0, b).array(), per_example[b][k].array(), 1e-6, 1e-6);
+      JXR_COMPARE_ARRAYS(test::take(got[k], 0, b).array(), per_example[b][k].array(), 1e-6, 1e-6);
     }
 }
 
@@ -740,10 +732,10 @@ void TstAdReductions::vmap_random_bits_per_key() {
   Value batched = vmap(bits)(keys);
   QCOMPARE(batched.shape(), (Shape{5, 3, 2}));
   for (int64_t b = 0; b < 5; ++b)
-    JXR_COMPARE_ARRAYS(take(batched, 0, b).array(), bits(take(keys, 0, b)).array(), 0, 0);
+    JXR_COMPARE_ARRAYS(test::take(batched, 0, b).array(), bits(test::take(keys, 0, b)).array(), 0, 0);
   // jax.random.bits(jax.random.wrap_key_data(jnp.array([0, 42], jnp.uint32)), (3, 2)) in JAX 0.10.2.
   Array want = u32({2098992034, 2919706841, 2646866425, 2409546199, 1935504149, 2516274904}, {3, 2});
-  JXR_COMPARE_ARRAYS(take(batched, 0, 0).array(), want, 0, 0);
+  JXR_COMPARE_ARRAYS(test::take(batched, 0, 0).array(), want, 0, 0);
 }
 
 void TstAdReductions::jaxpr_matches_jax_data() {
