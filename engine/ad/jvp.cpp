@@ -1,52 +1,21 @@
 // Forward mode: the JVP trace.
 #include "engine/ad/ad.h"
-#include "engine/ad/rules.h"
+#include "engine/ad/dual.h"
 #include "engine/core/error.h"
 
 namespace jxr {
 
 namespace {
 
-class JvpTracer final : public Tracer {
+class JvpTrace final : public ad::DualTrace {
  public:
-  JvpTracer(std::shared_ptr<TraceTag> tag, Value primal, Value tangent)
-      : Tracer(std::move(tag), primal.aval()), primal_(std::move(primal)), tangent_(std::move(tangent)) {}
-  const Value& primal() const { return primal_; }
-  const Value& tangent() const { return tangent_; }
-
- private:
-  Value primal_, tangent_;
-};
-
-class JvpTrace final : public Trace {
- public:
-  explicit JvpTrace(Trace* parent) : Trace(parent) {}
+  explicit JvpTrace(Trace* parent) : DualTrace(parent) {}
   std::string_view kind() const override { return "jvp"; }
-
-  // A value of this trace as (primal, tangent); others are constants.
-  std::pair<Value, Value> split(const Value& v) const {
-    if (owns(v)) {
-      auto* t = static_cast<const JvpTracer*>(v.tracer());
-      return {t->primal(), t->tangent()};
-    }
-    return {v, Value()};
-  }
-
-  Value wrap(Value primal, Value tangent) {
-    if (ad::is_zero(tangent) || !ad::has_tangent_space(primal.dtype())) return primal;
-    return Value(std::make_shared<JvpTracer>(tag(), std::move(primal), std::move(tangent)));
-  }
 
   std::vector<Value> process_primitive(const Primitive& prim, std::span<const Value> args,
                                        const Params& params) override {
     std::vector<Value> primals, tangents;
-    bool all_zero = true;
-    for (const Value& v : args) {
-      auto [p, t] = split(v);
-      all_zero = all_zero && ad::is_zero(t);
-      primals.push_back(std::move(p));
-      tangents.push_back(std::move(t));
-    }
+    bool all_zero = unzip(args, primals, tangents);
     TraceScope scope(parent());
     if (all_zero) return jxr::bind(prim, primals, params);
     if (!prim.jvp) ad::throw_missing_rule(prim, "jvp");

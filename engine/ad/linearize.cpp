@@ -10,7 +10,7 @@
 #include <unordered_set>
 
 #include "engine/ad/ad.h"
-#include "engine/ad/rules.h"
+#include "engine/ad/dual.h"
 #include "engine/core/error.h"
 
 namespace jxr {
@@ -69,47 +69,16 @@ class PartialEvalTrace final : public Trace {
   StagingTrace* tangents_;
 };
 
-class LinTracer final : public Tracer {
+class LinearizeTrace final : public ad::DualTrace {
  public:
-  LinTracer(std::shared_ptr<TraceTag> tag, Value primal, Value tangent)
-      : Tracer(std::move(tag), primal.aval()), primal_(std::move(primal)), tangent_(std::move(tangent)) {}
-  const Value& primal() const { return primal_; }
-  const Value& tangent() const { return tangent_; }
-
- private:
-  Value primal_, tangent_;
-};
-
-class LinearizeTrace final : public Trace {
- public:
-  explicit LinearizeTrace(Trace* parent) : Trace(parent), tangents_(parent) {}
+  explicit LinearizeTrace(Trace* parent) : DualTrace(parent), tangents_(parent) {}
   std::string_view kind() const override { return "linearize"; }
   StagingTrace& tangent_trace() { return tangents_; }
-
-  std::pair<Value, Value> split(const Value& v) const {
-    if (owns(v)) {
-      auto* t = static_cast<const LinTracer*>(v.tracer());
-      return {t->primal(), t->tangent()};
-    }
-    return {v, Value()};
-  }
-
-  Value wrap(Value primal, Value tangent) {
-    if (ad::is_zero(tangent) || !ad::has_tangent_space(primal.dtype())) return primal;
-    return Value(std::make_shared<LinTracer>(tag(), std::move(primal), std::move(tangent)));
-  }
 
   std::vector<Value> process_primitive(const Primitive& prim, std::span<const Value> args,
                                        const Params& params) override {
     std::vector<Value> primals, tangents;
-    bool all_zero = true;
-    for (const Value& v : args) {
-      auto [p, t] = split(v);
-      all_zero = all_zero && ad::is_zero(t);
-      primals.push_back(std::move(p));
-      tangents.push_back(std::move(t));
-    }
-    if (all_zero) {
+    if (unzip(args, primals, tangents)) {
       TraceScope scope(parent());
       return jxr::bind(prim, primals, params);
     }

@@ -50,19 +50,6 @@ JvpResult no_tangent(std::vector<Value> outs) {
 
 }  // namespace
 
-void def_jvp(Primitive& p, std::vector<TangentFn> per_input) {
-  const Primitive* prim = &p;
-  p.jvp = [prim, rules = std::move(per_input)](std::span<const Value> primals, std::span<const Value> tangents,
-                                               const Params& params) {
-    Value out = bind1(*prim, primals, params);
-    Value t;
-    if (has_tangent_space(out.dtype()))
-      for (size_t i = 0; i < rules.size() && i < tangents.size(); ++i)
-        if (rules[i] && !is_zero(tangents[i])) t = add_tangents(t, rules[i](tangents[i], primals, params));
-    return JvpResult{{out}, {t}};
-  };
-}
-
 void def_jvp2(Primitive& p, std::vector<TangentFn2> per_input) {
   const Primitive* prim = &p;
   p.jvp = [prim, rules = std::move(per_input)](std::span<const Value> primals, std::span<const Value> tangents,
@@ -74,6 +61,15 @@ void def_jvp2(Primitive& p, std::vector<TangentFn2> per_input) {
         if (rules[i] && !is_zero(tangents[i])) t = add_tangents(t, rules[i](tangents[i], out, primals, params));
     return JvpResult{{out}, {t}};
   };
+}
+
+void def_jvp(Primitive& p, std::vector<TangentFn> per_input) {
+  std::vector<TangentFn2> rules;
+  for (TangentFn& f : per_input)
+    rules.push_back(f ? TangentFn2([f = std::move(f)](const Value& t, const Value&, std::span<const Value> primals,
+                                                      const Params& params) { return f(t, primals, params); })
+                      : TangentFn2());
+  def_jvp2(p, std::move(rules));
 }
 
 void def_jvp_zero(Primitive& p) {
