@@ -107,34 +107,12 @@ std::vector<Value> bind_jit(const ClosedJaxpr& cj, std::span<const Value> args, 
 }
 
 std::vector<Value> bind_jit(const ClosedJaxprPtr& cjp, std::span<const Value> args, const std::string& name) {
-  const ClosedJaxpr& cj = *cjp;
   // Concrete consts stay in the closed jaxpr (printed as its constvars);
   // tracers of enclosing transformations become leading arguments.
-  bool any_tracer = std::any_of(cj.consts.begin(), cj.consts.end(), [](const Value& v) { return v.is_tracer(); });
-  ClosedJaxprPtr body;
-  std::vector<Value> full_args;
-  if (!any_tracer) {
-    body = cjp;
-  } else {
-    auto j = std::make_shared<Jaxpr>(*cj.jaxpr);
-    auto closed = std::make_shared<ClosedJaxpr>();
-    std::vector<VarPtr> constvars, lifted;
-    for (size_t i = 0; i < cj.consts.size(); ++i) {
-      if (cj.consts[i].is_tracer()) {
-        lifted.push_back(j->constvars[i]);
-        full_args.push_back(cj.consts[i]);
-      } else {
-        constvars.push_back(j->constvars[i]);
-        closed->consts.push_back(cj.consts[i]);
-      }
-    }
-    j->constvars = std::move(constvars);
-    j->invars.insert(j->invars.begin(), lifted.begin(), lifted.end());
-    closed->jaxpr = std::move(j);
-    body = std::move(closed);
-  }
+  LiftedJaxpr body = lift_tracer_consts(cjp);
+  std::vector<Value> full_args = std::move(body.lifted);
   full_args.insert(full_args.end(), args.begin(), args.end());
-  Params params{{"name", Param::str(name)}, {"jaxpr", Param::jaxpr(std::move(body))}};
+  Params params{{"name", Param::str(name)}, {"jaxpr", Param::jaxpr(std::move(body.jaxpr))}};
   static const Primitive& jit_p = get_primitive("jit");
   return jxr::bind(jit_p, full_args, params);
 }

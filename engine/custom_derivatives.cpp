@@ -53,31 +53,27 @@ PrintParamsRule print_without(std::vector<std::string> hidden) {
   };
 }
 
-// Traces f(leaves) with tracer consts lifted to leading inputs.
-struct Traced {
-  ClosedJaxprPtr jaxpr;
-  std::vector<Value> consts;  // tracers of enclosing traces, passed as leading args
-};
-Traced trace_lifted(const FlatFn& f, const std::vector<ShapedArray>& avals) {
-  ClosedJaxpr cj = trace_to_jaxpr(f, avals);
-  Traced t;
-  auto j = std::make_shared<Jaxpr>(*cj.jaxpr);
-  auto closed = std::make_shared<ClosedJaxpr>();
-  std::vector<VarPtr> constvars, lifted;
-  for (size_t i = 0; i < cj.consts.size(); ++i) {
-    if (cj.consts[i].is_tracer()) {
-      lifted.push_back(j->constvars[i]);
-      t.consts.push_back(cj.consts[i]);
-    } else {
-      constvars.push_back(j->constvars[i]);
-      closed->consts.push_back(cj.consts[i]);
-    }
-  }
-  j->constvars = std::move(constvars);
-  j->invars.insert(j->invars.begin(), lifted.begin(), lifted.end());
-  closed->jaxpr = std::move(j);
-  t.jaxpr = std::move(closed);
-  return t;
+// Traces a call's body over `leaves` (tracer consts lifted to leading
+// inputs), recording its output structure in *out_def.
+LiftedJaxpr trace_call(const std::function<Tree(std::span<const Value>)>& f, const std::vector<Value>& leaves,
+                       TreeDef* out_def) {
+  std::vector<ShapedArray> avals;
+  for (const Value& v : leaves) avals.push_back(v.aval());
+  ClosedJaxpr cj = trace_to_jaxpr(
+      [&](std::span<const Value> ls) {
+        auto [outs, def] = tree_flatten(f(ls));
+        *out_def = std::move(def);
+        return outs;
+      },
+      avals);
+  return lift_tracer_consts(std::make_shared<const ClosedJaxpr>(std::move(cj)));
+}
+
+// The arguments of a call of a traced body: lifted consts, then the leaves.
+std::vector<Value> call_args(const LiftedJaxpr& t, const std::vector<Value>& leaves) {
+  std::vector<Value> in = t.lifted;
+  in.insert(in.end(), leaves.begin(), leaves.end());
+  return in;
 }
 
 // The batched version of a call jaxpr with every output batched at 0.
@@ -244,12 +240,6 @@ BatchResult custom_vjp_batch(std::span<const Value> args, std::span<const int> d
 
 // --- remat2 (checkpoint) -------------------------------------------------------
 
-std::vector<ShapedArray> avals_of(const std::vector<Value>& vs) {
-  std::vector<ShapedArray> out;
-  for (const Value& v : vs) out.push_back(v.aval());
-  return out;
-}
-
 const ClosedJaxpr& remat_body(const Params& p) { return *p.get("jaxpr").as_jaxpr(); }
 
 std::vector<Value> bind_remat(const ClosedJaxprPtr& body, std::span<const Value> args, bool differentiated) {
@@ -312,16 +302,9 @@ TreeFn checkpoint(TreeFn f) {
   return [f = std::move(f)](const std::vector<Tree>& args) {
     auto [leaves, def] = tree_flatten(Tree::tuple(args));
     TreeDef out_def;
-    Traced t = trace_lifted(
-        [&](std::span<const Value> ls) {
-          auto [outs, d] = tree_flatten(f(tree_unflatten(def, ls).children()));
-          out_def = d;
-          return outs;
-        },
-        avals_of(leaves));
-    std::vector<Value> in = t.consts;
-    in.insert(in.end(), leaves.begin(), leaves.end());
-    return tree_unflatten(out_def, bind_remat(t.jaxpr, in, false));
+    LiftedJaxpr t = trace_call(
+        [&](std::span<const Value> ls) { return f(tree_unflatten(def, ls).children()); }, leaves, &out_def);
+    return tree_unflatten(out_def, bind_remat(t.jaxpr, call_args(t, leaves), false));
   };
 }
 
@@ -460,13 +443,8 @@ Tree CustomJvp::operator()(const std::vector<Tree>& args) const {
   if (!st->jvp) throw_type_error("No JVP defined for custom_jvp function " + st->name + " using defjvp.");
   auto s = std::make_shared<Split>(split_args(args, st->nondiff));
   auto out_def = std::make_shared<TreeDef>();
-  Traced t = trace_lifted(
-      [&](std::span<const Value> ls) {
-        auto [outs, def] = tree_flatten(st->f(s->rebuild(ls)));
-        *out_def = def;
-        return outs;
-      },
-      avals_of(s->leaves));
+  LiftedJaxpr t = trace_call([&](std::span<const Value> ls) { return st->f(s->rebuild(ls)); }, s->leaves,
+                             out_def.get());
   auto rule = std::make_shared<const FlatJvp>([st, s, out_def](std::span<const Value> ps, std::span<const Value> ts) {
     auto [po, to] = st->jvp(s->rebuild(ps), s->zero_nondiff(ts));
     JvpResult r;
@@ -481,12 +459,10 @@ Tree CustomJvp::operator()(const std::vector<Tree>& args) const {
                 {"call_jaxpr", Param::jaxpr(t.jaxpr)},
                 {"jvp", Param::str(st->jvp_name)},
                 {"jvp_rule", Param::opaque(rule, st->jvp_name)},
-                {"num_consts", Param::integer(static_cast<int64_t>(t.consts.size()))},
+                {"num_consts", Param::integer(static_cast<int64_t>(t.lifted.size()))},
                 {"symbolic_zeros", Param::boolean(false)}};
-  std::vector<Value> in = t.consts;
-  in.insert(in.end(), s->leaves.begin(), s->leaves.end());
   static const Primitive& prim = get_primitive("custom_jvp_call");
-  return tree_unflatten(*out_def, jxr::bind(prim, in, params));
+  return tree_unflatten(*out_def, jxr::bind(prim, call_args(t, s->leaves), params));
 }
 
 struct CustomVjp::State {
@@ -518,13 +494,8 @@ Tree CustomVjp::operator()(const std::vector<Tree>& args) const {
   if (!st->fwd) throw_type_error("No VJP defined for custom_vjp function " + st->name + " using defvjp.");
   auto s = std::make_shared<Split>(split_args(args, st->nondiff));
   auto out_def = std::make_shared<TreeDef>();
-  Traced t = trace_lifted(
-      [&](std::span<const Value> ls) {
-        auto [outs, def] = tree_flatten(st->f(s->rebuild(ls)));
-        *out_def = def;
-        return outs;
-      },
-      avals_of(s->leaves));
+  LiftedJaxpr t = trace_call([&](std::span<const Value> ls) { return st->f(s->rebuild(ls)); }, s->leaves,
+                             out_def.get());
   auto res_def = std::make_shared<TreeDef>();
   auto rules = std::make_shared<const FlatVjp>(FlatVjp{
       [st, s, res_def](std::span<const Value> ps) {
@@ -545,13 +516,11 @@ Tree CustomVjp::operator()(const std::vector<Tree>& args) const {
                 {"bwd", Param::str(st->bwd_name)},
                 {"call_jaxpr", Param::jaxpr(t.jaxpr)},
                 {"fwd", Param::str(st->fwd_name)},
-                {"num_consts", Param::integer(static_cast<int64_t>(t.consts.size()))},
+                {"num_consts", Param::integer(static_cast<int64_t>(t.lifted.size()))},
                 {"symbolic_zeros", Param::boolean(false)},
                 {"vjp_rules", Param::opaque(std::make_shared<std::shared_ptr<const FlatVjp>>(rules), st->bwd_name)}};
-  std::vector<Value> in = t.consts;
-  in.insert(in.end(), s->leaves.begin(), s->leaves.end());
   static const Primitive& prim = get_primitive("custom_vjp_call");
-  return tree_unflatten(*out_def, jxr::bind(prim, in, params));
+  return tree_unflatten(*out_def, jxr::bind(prim, call_args(t, s->leaves), params));
 }
 
 }  // namespace jxr

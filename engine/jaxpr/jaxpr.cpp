@@ -1,6 +1,7 @@
 // Jaxpr helpers, the checker and the reference interpreter.
 #include "engine/jaxpr/jaxpr.h"
 
+#include <algorithm>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -115,6 +116,31 @@ std::vector<Value> eval_jaxpr(const Jaxpr& jaxpr, std::span<const Value> consts,
 
 std::vector<Value> eval_closed_jaxpr(const ClosedJaxpr& cj, std::span<const Value> args) {
   return eval_jaxpr(*cj.jaxpr, cj.consts, args);
+}
+
+LiftedJaxpr lift_tracer_consts(const ClosedJaxprPtr& cj) {
+  LiftedJaxpr r;
+  if (std::none_of(cj->consts.begin(), cj->consts.end(), [](const Value& v) { return v.is_tracer(); })) {
+    r.jaxpr = cj;
+    return r;
+  }
+  auto j = std::make_shared<Jaxpr>(*cj->jaxpr);
+  auto closed = std::make_shared<ClosedJaxpr>();
+  std::vector<VarPtr> constvars, lifted;
+  for (size_t i = 0; i < cj->consts.size(); ++i) {
+    if (cj->consts[i].is_tracer()) {
+      lifted.push_back(j->constvars[i]);
+      r.lifted.push_back(cj->consts[i]);
+    } else {
+      constvars.push_back(j->constvars[i]);
+      closed->consts.push_back(cj->consts[i]);
+    }
+  }
+  j->constvars = std::move(constvars);
+  j->invars.insert(j->invars.begin(), lifted.begin(), lifted.end());
+  closed->jaxpr = std::move(j);
+  r.jaxpr = std::move(closed);
+  return r;
 }
 
 }  // namespace jxr

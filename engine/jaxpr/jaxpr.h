@@ -77,6 +77,15 @@ void check_jaxpr(const Jaxpr& jaxpr);
 std::vector<Value> eval_jaxpr(const Jaxpr& jaxpr, std::span<const Value> consts, std::span<const Value> args);
 std::vector<Value> eval_closed_jaxpr(const ClosedJaxpr& cj, std::span<const Value> args);
 
+// A closed jaxpr whose consts that are tracers of enclosing transformations
+// are moved to leading inputs (`lifted`, their values): call primitives pass
+// them as arguments, as JAX prints them. Shares `cj` when there are none.
+struct LiftedJaxpr {
+  ClosedJaxprPtr jaxpr;
+  std::vector<Value> lifted;
+};
+LiftedJaxpr lift_tracer_consts(const ClosedJaxprPtr& cj);
+
 // Observer of jaxpr evaluation (the debugger's stepper and the trace store
 // use richer hooks; this one sees every equation eval_jaxpr runs).
 class EvalObserver {
