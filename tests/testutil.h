@@ -44,6 +44,13 @@ inline std::string compare_arrays(const Array& got, const Array& want, double rt
   return "";
 }
 
+// A text file's contents ("" when it cannot be read).
+inline std::string read_file(const QString& path) {
+  QFile f(path);
+  if (!f.open(QIODevice::ReadOnly)) return {};
+  return f.readAll().toStdString();
+}
+
 // The message of the jxr::Error that f throws, or "" when it throws none.
 inline std::string error_of(const std::function<void()>& f) {
   try {

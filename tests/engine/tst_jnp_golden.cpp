@@ -4,15 +4,14 @@
 #include <QtTest>
 
 #include <cmath>
-#include <fstream>
 #include <functional>
 #include <limits>
 #include <map>
-#include <sstream>
 
 #include "engine/api.h"
 #include "engine/jaxpr/print.h"
 #include "engine/numpy/numpy.h"
+#include "testutil.h"
 
 using namespace jxr;
 
@@ -215,13 +214,6 @@ const std::map<std::string, Case>& cases() {
 
 QString golden_dir() { return QStringLiteral(JAXRAY_SOURCE_DIR "/tests/golden/jaxpr"); }
 
-std::string read_file(const QString& path) {
-  std::ifstream in(path.toStdString());
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 }  // namespace
 
 class TestJnpGolden : public QObject {
@@ -249,7 +241,7 @@ void TestJnpGolden::golden_data() {
 void TestJnpGolden::golden() {
   QFETCH(QString, name);
   const Case& c = cases().at(name.toStdString());
-  std::string want = read_file(golden_dir() + "/" + name + ".txt");
+  std::string want = test::read_file(golden_dir() + "/" + name + ".txt");
   QVERIFY2(!want.empty(), qPrintable("missing golden " + name));
   std::string got;
   try {

@@ -8,6 +8,7 @@
 #include "engine/core/error.h"
 #include "engine/jaxpr/parse.h"
 #include "engine/jaxpr/print.h"
+#include "testutil.h"
 
 using namespace jxr;
 
@@ -19,15 +20,9 @@ QStringList golden_files() {
   return QDir(kGoldenDir).entryList({"*.txt"}, QDir::Files, QDir::Name);
 }
 
-std::string read_text(const QString& path) {
-  QFile f(path);
-  if (!f.open(QIODevice::ReadOnly)) return {};
-  return f.readAll().toStdString();
-}
-
 // The golden without the newline the generator appends to str(jaxpr).
 std::string golden_text(const QString& name) {
-  std::string s = read_text(kGoldenDir + "/" + name);
+  std::string s = test::read_file(kGoldenDir + "/" + name);
   if (!s.empty() && s.back() == '\n') s.pop_back();
   return s;
 }

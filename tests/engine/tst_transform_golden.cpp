@@ -2,19 +2,11 @@
 // by JAX 0.10.2, see TRANSFORM_CASES in scripts/gen_golden.py) traced from the
 // same function written with the C++ jnp/lax API, transformed the same way,
 // and compared exactly with the file.
-//
-// A row may be marked `canonical` when our text differs from JAX's only in
-// the order of independent equations: both texts are then compared after a
-// canonical ordering (a topological sort of the top-level equations with a
-// stable key, variables renamed in that order). Every such row says why.
-// The goal is exact text; no row is canonical today.
+// Every row compares exactly: no ordering differences with JAX remain.
 #include <QtTest>
 
-#include <algorithm>
-#include <fstream>
 #include <functional>
 #include <map>
-#include <set>
 #include <sstream>
 
 #include "engine/api.h"
@@ -22,6 +14,7 @@
 #include "engine/lax.h"
 #include "engine/numpy/numpy.h"
 #include "engine/transforms.h"
+#include "testutil.h"
 
 using namespace jxr;
 
@@ -29,12 +22,9 @@ namespace {
 
 Array f32(Shape s) { return Array::full(std::move(s), 1, DType::F32); }
 
-enum class Compare { Exact, Canonical };
-
 struct Case {
   TreeFn fn;
   std::vector<Tree> args;
-  Compare compare = Compare::Exact;
 };
 
 using V = const Value&;
@@ -254,208 +244,6 @@ const std::map<std::string, Case>& cases() {
 
 QString golden_dir() { return QStringLiteral(JAXRAY_SOURCE_DIR "/tests/golden/transforms"); }
 
-std::string read_file(const QString& path) {
-  std::ifstream in(path.toStdString());
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-// ---------------------------------------------------------------------------
-// Canonical ordering of a printed jaxpr's top-level equations.
-//
-// The text is split into the header (`{ lambda consts ; binders. let`), the
-// equations (a line indented by 4 and its deeper-indented continuation lines)
-// and the `in (...) }` tail. Each equation is parsed into its binders
-// (`name:type` or `_:type`), its primitive with params (kept as text, nested
-// jaxprs included, whitespace collapsed) and its operands. Equations are then
-// emitted by Kahn's algorithm, always taking the ready equation with the
-// smallest key `types = prim[params] operands` where operands already carry
-// their canonical names; binders are renamed v0, v1, ... in emission order
-// (inputs first). The result is one line per equation, so that two texts that
-// differ only in the order of independent equations (and hence in variable
-// names and line breaks) canonicalize to the same string.
-
-std::string collapse_ws(const std::string& s) {
-  std::string out;
-  bool space = false;
-  for (char c : s) {
-    if (c == ' ' || c == '\n') {
-      space = true;
-      continue;
-    }
-    if (space && !out.empty() && out.back() != '[' && out.back() != '(' && c != ']' && c != ')') out += ' ';
-    space = false;
-    out += c;
-  }
-  return out;
-}
-
-std::vector<std::string> split_ws(const std::string& s) {
-  std::vector<std::string> out;
-  std::istringstream in(s);
-  std::string tok;
-  while (in >> tok) out.push_back(tok);
-  return out;
-}
-
-struct ParsedEqn {
-  std::vector<std::pair<std::string, std::string>> binders;  // name, type
-  std::string prim;                                           // primitive and params
-  std::vector<std::string> operands;
-};
-
-// `name:type` -> {name, type}; a literal `1.0:f32[]` or a var `a` otherwise.
-std::pair<std::string, std::string> split_binder(const std::string& b) {
-  size_t c = b.find(':');
-  if (c == std::string::npos) return {b, ""};
-  return {b.substr(0, c), b.substr(c + 1)};
-}
-
-bool is_var(const std::string& tok) {
-  return !tok.empty() && std::all_of(tok.begin(), tok.end(), [](char c) { return c >= 'a' && c <= 'z'; });
-}
-
-std::optional<std::string> canonicalize(const std::string& text, std::string* why) {
-  std::vector<std::string> lines;
-  {
-    std::istringstream in(text);
-    std::string l;
-    while (std::getline(in, l)) lines.push_back(l);
-  }
-  if (lines.size() < 2) return std::nullopt;
-  const std::string& head = lines.front();
-  size_t semi = head.find(';'), let = head.rfind(". let");
-  if (head.rfind("{ lambda ", 0) != 0 || semi == std::string::npos || let == std::string::npos) {
-    *why = "unexpected header: " + head;
-    return std::nullopt;
-  }
-  std::vector<std::string> inputs = split_ws(head.substr(9, semi - 9));
-  for (const std::string& b : split_ws(head.substr(semi + 1, let - semi - 1))) inputs.push_back(b);
-  // The tail `  in (...) }` may itself span lines; it starts at the last line indented by exactly 2.
-  size_t tail = lines.size();
-  for (size_t i = lines.size(); i-- > 1;)
-    if (lines[i].rfind("  in ", 0) == 0) {
-      tail = i;
-      break;
-    }
-  if (tail == lines.size()) {
-    *why = "no `in` line";
-    return std::nullopt;
-  }
-  std::string tail_text;
-  for (size_t i = tail; i < lines.size(); ++i) tail_text += lines[i] + "\n";
-  std::vector<std::string> eqn_texts;
-  for (size_t i = 1; i < tail; ++i) {
-    const std::string& l = lines[i];
-    // `] a` closes the params of a multi-line equation at the equation's indent.
-    if (l.rfind("    ", 0) == 0 && l.size() > 4 && l[4] != ' ' && l[4] != ']')
-      eqn_texts.push_back(l.substr(4));
-    else if (!eqn_texts.empty())
-      eqn_texts.back() += "\n" + l;
-    else {
-      *why = "stray line: " + l;
-      return std::nullopt;
-    }
-  }
-  std::vector<ParsedEqn> eqns;
-  for (const std::string& e : eqn_texts) {
-    ParsedEqn p;
-    size_t eq = e.find(" = ");
-    if (eq == std::string::npos) {
-      *why = "no ` = ` in equation: " + e;
-      return std::nullopt;
-    }
-    for (const std::string& b : split_ws(e.substr(0, eq))) p.binders.push_back(split_binder(b));
-    std::string rhs = e.substr(eq + 3);
-    // The primitive name, then params in [...] (nesting counted), then operands.
-    size_t k = 0;
-    while (k < rhs.size() && rhs[k] != ' ' && rhs[k] != '[' && rhs[k] != '\n') ++k;
-    if (k < rhs.size() && rhs[k] == '[') {
-      int depth = 0;
-      for (; k < rhs.size(); ++k) {
-        if (rhs[k] == '[' || rhs[k] == '{' || rhs[k] == '(') ++depth;
-        if (rhs[k] == ']' || rhs[k] == '}' || rhs[k] == ')') --depth;
-        if (depth == 0) {
-          ++k;
-          break;
-        }
-      }
-    }
-    p.prim = collapse_ws(rhs.substr(0, k));
-    p.operands = split_ws(rhs.substr(k));
-    eqns.push_back(std::move(p));
-  }
-  std::map<std::string, std::string> names;
-  std::ostringstream out;
-  out << "inputs:";
-  for (const std::string& b : inputs) {
-    auto [n, ty] = split_binder(b);
-    std::string cn = "v" + std::to_string(names.size());
-    names[n] = cn;
-    out << " " << cn << ":" << ty;
-  }
-  out << "\n";
-  std::map<std::string, size_t> defined_by;
-  for (size_t i = 0; i < eqns.size(); ++i)
-    for (const auto& [n, ty] : eqns[i].binders)
-      if (n != "_") defined_by[n] = i;
-  auto ready = [&](const ParsedEqn& e) {
-    for (const std::string& o : e.operands)
-      if (is_var(o) && defined_by.count(o) && !names.count(o)) return false;
-    return true;
-  };
-  auto key = [&](const ParsedEqn& e) {
-    std::string s;
-    for (const auto& [n, ty] : e.binders) s += ty + " ";
-    s += "= " + e.prim;
-    for (const std::string& o : e.operands) s += " " + (is_var(o) && names.count(o) ? names.at(o) : o);
-    return s;
-  };
-  std::vector<bool> done(eqns.size(), false);
-  for (size_t emitted = 0; emitted < eqns.size(); ++emitted) {
-    std::optional<size_t> best;
-    std::string best_key;
-    for (size_t i = 0; i < eqns.size(); ++i) {
-      if (done[i] || !ready(eqns[i])) continue;
-      std::string k = key(eqns[i]);
-      if (!best || k < best_key) best = i, best_key = k;
-    }
-    if (!best) {
-      *why = "cyclic or undefined operands";
-      return std::nullopt;
-    }
-    done[*best] = true;
-    std::string binders;
-    for (const auto& [n, ty] : eqns[*best].binders) {
-      std::string cn = n == "_" ? "_" : "v" + std::to_string(names.size());
-      if (n != "_") names[n] = cn;
-      binders += cn + ":" + ty + " ";
-    }
-    out << binders << best_key.substr(best_key.find("= ")) << "\n";
-  }
-  // The outputs, renamed.
-  std::string t = collapse_ws(tail_text);
-  std::string renamed;
-  std::string tok;
-  auto flush = [&] {
-    renamed += is_var(tok) && names.count(tok) ? names.at(tok) : tok;
-    tok.clear();
-  };
-  for (char c : t) {
-    if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.' || c == ':') {
-      tok += c;
-    } else {
-      flush();
-      renamed += c;
-    }
-  }
-  flush();
-  out << renamed << "\n";
-  return out.str();
-}
-
-// The first line where two texts differ, for failure messages.
 std::string first_difference(const std::string& got, const std::string& want) {
   std::istringstream g(got), w(want);
   std::string lg, lw;
@@ -474,7 +262,6 @@ class TestTransformGolden : public QObject {
   Q_OBJECT
  private slots:
   void every_golden_has_a_case();
-  void canonical_ordering_is_order_insensitive();
   void golden_data();
   void golden();
 };
@@ -490,39 +277,6 @@ void TestTransformGolden::every_golden_has_a_case() {
     if (!files.contains(QString::fromStdString(name) + ".txt")) QFAIL(("case without a golden: " + name).c_str());
 }
 
-// The canonicalization itself: two texts that differ only in the order of
-// independent equations agree, a changed operand does not.
-void TestTransformGolden::canonical_ordering_is_order_insensitive() {
-  std::string a =
-      "{ lambda ; a:f32[3]. let\n"
-      "    b:f32[3] = sin a\n"
-      "    c:f32[3] = cos a\n"
-      "    d:f32[3] = mul b c\n"
-      "  in (d, b) }\n";
-  std::string b =
-      "{ lambda ; a:f32[3]. let\n"
-      "    b:f32[3] = cos a\n"
-      "    c:f32[3] = sin a\n"
-      "    d:f32[3] = mul c b\n"
-      "  in (d, c) }\n";
-  std::string c =
-      "{ lambda ; a:f32[3]. let\n"
-      "    b:f32[3] = cos a\n"
-      "    c:f32[3] = sin a\n"
-      "    d:f32[3] = mul b c\n"
-      "  in (d, c) }\n";
-  std::string why;
-  auto ca = canonicalize(a, &why), cb = canonicalize(b, &why), cc = canonicalize(c, &why);
-  QVERIFY2(ca && cb && cc, why.c_str());
-  QCOMPARE(QString::fromStdString(*ca), QString::fromStdString(*cb));
-  QVERIFY(*ca != *cc);
-  // Every golden canonicalizes (multi-line params and nested jaxprs included).
-  for (const auto& [name, c2] : cases()) {
-    std::string text = read_file(golden_dir() + "/" + QString::fromStdString(name) + ".txt");
-    QVERIFY2(canonicalize(text, &why).has_value(), (name + ": " + why).c_str());
-  }
-}
-
 void TestTransformGolden::golden_data() {
   QTest::addColumn<QString>("name");
   for (const auto& [name, c] : cases()) QTest::newRow(name.c_str()) << QString::fromStdString(name);
@@ -531,25 +285,13 @@ void TestTransformGolden::golden_data() {
 void TestTransformGolden::golden() {
   QFETCH(QString, name);
   const Case& c = cases().at(name.toStdString());
-  std::string want = read_file(golden_dir() + "/" + name + ".txt");
+  std::string want = test::read_file(golden_dir() + "/" + name + ".txt");
   QVERIFY2(!want.empty(), qPrintable("missing golden " + name));
   std::string got;
   try {
     got = print_closed_jaxpr(make_jaxpr(c.fn, c.args)) + "\n";
   } catch (const std::exception& e) {
     QFAIL(e.what());
-  }
-  if (c.compare == Compare::Canonical && got != want) {
-    std::string why;
-    auto cg = canonicalize(got, &why);
-    QVERIFY2(cg.has_value(), why.c_str());
-    auto cw = canonicalize(want, &why);
-    QVERIFY2(cw.has_value(), why.c_str());
-    if (*cg != *cw) {
-      qInfo().noquote() << QString::fromStdString("ours:\n" + got);
-      QFAIL(("canonical forms differ at " + first_difference(*cg, *cw)).c_str());
-    }
-    return;
   }
   if (got != want) {
     qInfo().noquote() << QString::fromStdString("ours:\n" + got);
