@@ -87,6 +87,15 @@ void check_grad_input(const Value& x, std::string_view name, bool allow_int) {
                      ". If you want to use Boolean- or integer-valued inputs, use vjp or set allow_int to True.");
 }
 
+void check_real_output(const Value& y, std::string_view name) {
+  if (!is_floating(y.dtype()))
+    throw_type_error(std::string(name) +
+                     " requires real-valued outputs (output dtype that is a sub-dtype of np.floating), but got " +
+                     std::string(dtype_name(y.dtype())) +
+                     ". For holomorphic differentiation, pass holomorphic=True. For differentiation of "
+                     "non-holomorphic functions involving complex outputs, use jax.vjp directly.");
+}
+
 void check_scalar_output(const Tree& out, std::string_view name) {
   if (!out.is_leaf()) throw_type_error("Gradient only defined for scalar-output functions. Output was " +
                                        tree_flatten(out).second.str() + ".");
@@ -94,12 +103,7 @@ void check_scalar_output(const Tree& out, std::string_view name) {
   if (v.ndim() != 0)
     throw_type_error("Gradient only defined for scalar-output functions. Output had shape: " +
                      shape_tuple(v.shape()) + ".");
-  if (!is_floating(v.dtype()))
-    throw_type_error(std::string(name) +
-                     std::string(" requires real-valued outputs (output dtype that is a sub-dtype of np.floating), but got ") +
-                     std::string(dtype_name(v.dtype())) +
-                     ". For holomorphic differentiation, pass holomorphic=True. For differentiation of "
-                     "non-holomorphic functions involving complex outputs, use jax.vjp directly.");
+  check_real_output(v, name);
 }
 
 std::pair<Tree, Tree> split_aux(const Tree& out, bool has_aux) {
@@ -367,7 +371,6 @@ TreeFn jacfwd(TreeFn f, JacOptions o) {
     TreeDef y_def, aux_def;
     size_t ny = 0;
     FlatFn pushfwd = [&](std::span<const Value> tangents) {
-      TreeDef out_def;
       JvpResult r = jvp_flat(
           [&](std::span<const Value> leaves) {
             Tree dyn = tree_unflatten(dyn_def, leaves);
@@ -412,12 +415,7 @@ TreeFn jacrev(TreeFn f, JacOptions o) {
     for (const Value& v : dyn_leaves) check_grad_input(v, "jacrev", false);
     VjpResult r = vjp(p.f, p.dyn, o.has_aux);
     auto [yl, ydef] = tree_flatten(r.out);
-    for (const Value& y : yl)
-      if (!is_floating(y.dtype()))
-        throw_type_error("jacrev requires real-valued outputs (output dtype that is a sub-dtype of np.floating), "
-                         "but got " + std::string(dtype_name(y.dtype())) +
-                         ". For holomorphic differentiation, pass holomorphic=True. For differentiation of "
-                         "non-holomorphic functions involving complex outputs, use jax.vjp directly.");
+    for (const Value& y : yl) check_real_output(y, "jacrev");
     std::vector<Value> basis = std_basis(yl);
     int64_t n = basis.empty() ? 0 : basis[0].shape()[0];
     FlatFn pull = [&, ydef = ydef](std::span<const Value> cts) {
@@ -442,10 +440,7 @@ TreeFn jacrev(TreeFn f, JacOptions o) {
   };
 }
 
-TreeFn hessian(TreeFn f, JacOptions o) {
-  JacOptions inner = o;
-  return jacfwd(jacrev(std::move(f), inner), o);
-}
+TreeFn hessian(TreeFn f, JacOptions o) { return jacfwd(jacrev(std::move(f), o), o); }
 
 Fn1 jacfwd(const Fn1& f) { return value_fn(jacfwd(tree_fn(f))); }
 Fn1 jacrev(const Fn1& f) { return value_fn(jacrev(tree_fn(f))); }

@@ -54,12 +54,13 @@ LinearizedJaxpr linearize_jaxpr(const ClosedJaxpr& cj, const std::vector<bool>& 
 // Rules of call primitives (jit, remat2): the sub-jaxpr in params["jaxpr"]
 // is transformed and `rebind` binds the primitive again with the new body.
 using CallRebind = std::function<std::vector<Value>(const ClosedJaxprPtr& body, std::span<const Value> args)>;
-// Transformed bodies are memoized per (body, what) while the body lives, as
-// JAX's weakref_lru_cache on jvp_jaxpr / batch_jaxpr / linearize_jaxpr: a
-// function jitted twice keeps one transformed body, which the printer then
-// hoists as `let name = { ... } in`, as JAX prints it.
-std::shared_ptr<const void> memoize_body_transform(const ClosedJaxprPtr& body, const std::string& what,
-                                                   const std::function<std::shared_ptr<const void>()>& make);
+// The transformed bodies are memoized per body while it lives, as JAX's
+// weakref_lru_cache on jvp_jaxpr / batch_jaxpr / linearize_jaxpr: a function
+// jitted twice keeps one transformed body, which the printer then hoists as
+// `let name = { ... } in`, as JAX prints it.
+// linearize_jaxpr of a call's body.
+std::shared_ptr<const LinearizedJaxpr> linearize_call_body(const ClosedJaxprPtr& body,
+                                                           const std::vector<bool>& nonzeros);
 JvpResult call_jvp(std::span<const Value> primals, std::span<const Value> tangents, const Params& params,
                    const CallRebind& rebind);
 std::vector<Value> call_transpose(std::span<const Value> cts, std::span<const Value> args,

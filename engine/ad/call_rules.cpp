@@ -30,8 +30,7 @@ struct BodyAndDims {
   std::vector<int> dims;
 };
 
-}  // namespace
-
+// Per (body, what), while the body lives.
 std::shared_ptr<const void> memoize_body_transform(const ClosedJaxprPtr& body, const std::string& what,
                                                    const std::function<std::shared_ptr<const void>()>& make) {
   struct Entry {
@@ -53,6 +52,16 @@ std::shared_ptr<const void> memoize_body_transform(const ClosedJaxprPtr& body, c
   std::lock_guard<std::mutex> lock(mu);
   entries.push_back({body, body.get(), what, value});
   return value;
+}
+
+}  // namespace
+
+
+std::shared_ptr<const LinearizedJaxpr> linearize_call_body(const ClosedJaxprPtr& body,
+                                                           const std::vector<bool>& nonzeros) {
+  return std::static_pointer_cast<const LinearizedJaxpr>(memoize_body_transform(body, "linearize" + mask(nonzeros), [&] {
+    return std::shared_ptr<const void>(std::make_shared<const LinearizedJaxpr>(linearize_jaxpr(*body, nonzeros)));
+  }));
 }
 
 JvpResult call_jvp(std::span<const Value> primals, std::span<const Value> tangents, const Params& params,

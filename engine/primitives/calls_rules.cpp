@@ -17,10 +17,7 @@ LinearizeRuleResult jit_linearize(const std::vector<bool>& nonzeros, std::span<c
                                   const Params& params) {
   std::string name = name_of(params);
   const ClosedJaxprPtr& cjp = params.get("jaxpr").as_jaxpr();
-  std::string key = "linearize";
-  for (bool nz : nonzeros) key += nz ? '1' : '0';
-  auto lin = std::static_pointer_cast<const LinearizedJaxpr>(memoize_body_transform(
-      cjp, key, [&] { return std::shared_ptr<const void>(std::make_shared<LinearizedJaxpr>(linearize_jaxpr(*cjp, nonzeros))); }));
+  std::shared_ptr<const LinearizedJaxpr> lin = linearize_call_body(cjp, nonzeros);
   std::vector<Value> outs = bind_jit(lin->primal, primals, name);
   LinearizeRuleResult r;
   size_t k = 0;
