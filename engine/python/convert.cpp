@@ -81,11 +81,6 @@ std::vector<jnp::Index> to_index(py::handle idx) {
   return out;
 }
 
-jnp::Axis to_axis(py::handle axis) {
-  if (axis.is_none()) return {};
-  if (py::isinstance<py::int_>(axis)) return jnp::Axis(axis.cast<int64_t>());
-  return jnp::Axis(axis.cast<std::vector<int64_t>>());
-}
 
 using Binary = Value (*)(const Value&, const Value&);
 
@@ -93,6 +88,22 @@ template <Binary F>
 py::object binop(const PyArray& a, py::handle b) {
   PySourceScope src;
   return wrap(F(a.value, to_value(b)));
+}
+
+using Unary = Value (*)(const Value&);
+
+template <Unary F>
+py::object unop(const PyArray& a) {
+  PySourceScope src;
+  return wrap(F(a.value));
+}
+
+using Reduction = Value (*)(const Value&, const jnp::Axis&, bool);
+
+template <Reduction F>
+py::object reduce_method(const PyArray& a, py::handle axis, bool keepdims) {
+  PySourceScope src;
+  return wrap(F(a.value, to_axis(axis), keepdims));
 }
 
 template <Binary F>
@@ -104,6 +115,12 @@ py::object rbinop(const PyArray& a, py::handle b) {
 }  // namespace
 
 py::object wrap(const Value& v) { return py::cast(PyArray{v}); }
+
+jnp::Axis to_axis(py::handle axis) {
+  if (axis.is_none()) return {};
+  if (py::isinstance<py::int_>(axis)) return jnp::Axis(axis.cast<int64_t>());
+  return jnp::Axis(axis.cast<std::vector<int64_t>>());
+}
 
 Value to_value(py::handle h, std::optional<DType> dtype) {
   if (py::isinstance<PyArray>(h)) {
@@ -251,22 +268,10 @@ void bind_array(py::module_& m) {
       .def("__and__", &binop<jnp::bitwise_and>)
       .def("__or__", &binop<jnp::bitwise_or>)
       .def("__xor__", &binop<jnp::bitwise_xor>)
-      .def("__neg__",
-           [](const PyArray& a) {
-             PySourceScope src;
-             return wrap(jnp::negative(a.value));
-           })
+      .def("__neg__", &unop<jnp::negative>)
       .def("__pos__", [](const PyArray& a) { return wrap(a.value); })
-      .def("__abs__",
-           [](const PyArray& a) {
-             PySourceScope src;
-             return wrap(jnp::abs(a.value));
-           })
-      .def("__invert__",
-           [](const PyArray& a) {
-             PySourceScope src;
-             return wrap(jnp::invert(a.value));
-           })
+      .def("__abs__", &unop<jnp::abs>)
+      .def("__invert__", &unop<jnp::invert>)
       .def("__getitem__",
            [](const PyArray& a, py::handle idx) {
              PySourceScope src;
@@ -276,34 +281,10 @@ void bind_array(py::module_& m) {
       .def("__float__", [](const PyArray& a) { return a.value.array().item(0); })
       .def("__int__", [](const PyArray& a) { return static_cast<int64_t>(a.value.array().item(0)); })
       .def("__hash__", [](const PyArray&) -> py::int_ { throw Error(ErrorKind::Type, "unhashable type: 'Array'"); })
-      .def(
-          "sum",
-          [](const PyArray& a, py::object axis, bool keepdims) {
-            PySourceScope src;
-            return wrap(jnp::sum(a.value, to_axis(axis), keepdims));
-          },
-          py::arg("axis") = py::none(), py::arg("keepdims") = false)
-      .def(
-          "mean",
-          [](const PyArray& a, py::object axis, bool keepdims) {
-            PySourceScope src;
-            return wrap(jnp::mean(a.value, to_axis(axis), keepdims));
-          },
-          py::arg("axis") = py::none(), py::arg("keepdims") = false)
-      .def(
-          "max",
-          [](const PyArray& a, py::object axis, bool keepdims) {
-            PySourceScope src;
-            return wrap(jnp::max(a.value, to_axis(axis), keepdims));
-          },
-          py::arg("axis") = py::none(), py::arg("keepdims") = false)
-      .def(
-          "min",
-          [](const PyArray& a, py::object axis, bool keepdims) {
-            PySourceScope src;
-            return wrap(jnp::min(a.value, to_axis(axis), keepdims));
-          },
-          py::arg("axis") = py::none(), py::arg("keepdims") = false)
+      .def("sum", &reduce_method<jnp::sum>, py::arg("axis") = py::none(), py::arg("keepdims") = false)
+      .def("mean", &reduce_method<jnp::mean>, py::arg("axis") = py::none(), py::arg("keepdims") = false)
+      .def("max", &reduce_method<jnp::max>, py::arg("axis") = py::none(), py::arg("keepdims") = false)
+      .def("min", &reduce_method<jnp::min>, py::arg("axis") = py::none(), py::arg("keepdims") = false)
       .def("reshape",
            [](const PyArray& a, const py::args& shape) {
              PySourceScope src;

@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "engine/core/trace.h"
+#include "engine/numpy/numpy.h"
 #include "engine/pytree.h"
 
 namespace jxr::python {
@@ -22,6 +23,9 @@ Value to_value(pybind11::handle h, std::optional<DType> dtype = std::nullopt);
 // Tuples, lists, dicts and None as tree nodes, anything else a leaf.
 Tree to_tree(pybind11::handle h);
 pybind11::object from_tree(const Tree& t);
+
+// numpy's axis argument: None (all axes), an int or a sequence of ints.
+jnp::Axis to_axis(pybind11::handle axis);
 
 DType dtype_of(pybind11::handle dtype);  // a numpy dtype, a type such as jnp.float32, or a name
 pybind11::object numpy_dtype(DType d);

@@ -7,9 +7,6 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
-#include <Python.h>
-#include <frameobject.h>
-
 #include "engine/core/error.h"
 #include "engine/custom_derivatives.h"
 #include "engine/jaxpr/print.h"
@@ -76,13 +73,6 @@ struct PyJitted {
 };
 
 // --- jaxprs for Python: what jax.make_jaxpr returns --------------------------
-
-struct PyVar {
-  ShapedArray aval;
-  std::string name;
-};
-
-py::object aval_object(const ShapedArray& a);
 
 struct PyShapedArray {
   ShapedArray aval;

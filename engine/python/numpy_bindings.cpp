@@ -12,12 +12,6 @@ namespace jxr::python {
 
 namespace {
 
-jnp::Axis axis_of(py::handle axis) {
-  if (axis.is_none()) return {};
-  if (py::isinstance<py::int_>(axis)) return jnp::Axis(axis.cast<int64_t>());
-  return jnp::Axis(axis.cast<std::vector<int64_t>>());
-}
-
 std::optional<int64_t> opt_axis(py::handle axis) {
   if (axis.is_none()) return std::nullopt;
   return axis.cast<int64_t>();
@@ -59,7 +53,7 @@ void reduction(py::module_& m, const char* name) {
       name,
       [](py::handle x, py::handle axis, bool keepdims) {
         PySourceScope src;
-        return wrap(F(to_value(x), axis_of(axis), keepdims));
+        return wrap(F(to_value(x), to_axis(axis), keepdims));
       },
       py::arg("a"), py::arg("axis") = py::none(), py::arg("keepdims") = false);
 }
@@ -197,13 +191,13 @@ void bind_numpy(py::module_& m) {
       py::arg("a"), py::arg("axes") = py::none());
   m.def("expand_dims", [](py::handle x, py::handle axis) {
     PySourceScope src;
-    return wrap(jnp::expand_dims(to_value(x), axis_of(axis)));
+    return wrap(jnp::expand_dims(to_value(x), to_axis(axis)));
   });
   m.def(
       "squeeze",
       [](py::handle x, py::handle axis) {
         PySourceScope src;
-        return wrap(jnp::squeeze(to_value(x), axis_of(axis)));
+        return wrap(jnp::squeeze(to_value(x), to_axis(axis)));
       },
       py::arg("a"), py::arg("axis") = py::none());
   m.def("where", [](py::handle c, py::handle x, py::handle y) {
