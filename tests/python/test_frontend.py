@@ -138,3 +138,32 @@ def test_transformations_compose():
     assert float(ga) == 3.0 and float(gb) == 2.0
     gs = vmap(grad(f))(jnp.asarray([0.1, 0.2]))
     assert gs.shape == (2,)
+
+
+def test_traceback_shows_the_users_line_not_jaxrays_internals():
+    import traceback
+
+    def f(x, y):
+        return jnp.dot(jnp.sin(x), y)  # contracting sizes 3 and 4
+
+    with pytest.raises(TypeError, match="dot_general requires contracting dimensions") as info:
+        jit(grad(lambda x: jnp.sum(f(x, jnp.ones(4)))))(jnp.ones(3))
+    frames = traceback.extract_tb(info.value.__traceback__)
+    assert (frames[-1].filename, frames[-1].lineno) == (__file__, f.__code__.co_firstlineno + 1)
+    package = os.path.dirname(jaxray.__file__)
+    internal = [fr.name for fr in frames if fr.filename.startswith(package)]
+    assert internal == ["boundary"]  # only the frame that re-raised
+
+
+def test_has_aux_for_jvp_and_jacobians():
+    f = lambda x: (jnp.sin(x) * x, {"twice": x * 2.0})
+    y, t, aux = jaxray.jvp(f, (1.0,), (1.0,), has_aux=True)
+    assert abs(float(t) - (np.cos(1.0) + np.sin(1.0))) < 1e-6 and float(aux["twice"]) == 2.0
+    g = lambda x: (jnp.sum(x ** 3), x[0])
+    x = jnp.asarray([1.0, 2.0])
+    for jac in (jaxray.jacfwd, jaxray.jacrev):
+        j, aux = jac(g, has_aux=True)(x)
+        np.testing.assert_allclose(np.asarray(j), [3.0, 12.0])
+        assert float(aux) == 1.0
+    h, aux = jaxray.hessian(g, has_aux=True)(x)
+    np.testing.assert_allclose(np.asarray(h), [[6.0, 0.0], [0.0, 12.0]])

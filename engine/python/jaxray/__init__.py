@@ -10,6 +10,7 @@ import numpy as _np
 
 from . import _jaxray as _C
 from . import tree_util
+from ._traceback import api_boundary
 from .tree_util import tree_flatten, tree_unflatten
 
 __version__ = "0.1.0"
@@ -88,6 +89,7 @@ def _argnums(argnums, nargs):
 def make_jaxpr(fun, static_argnums=()):
     static = (static_argnums,) if isinstance(static_argnums, int) else tuple(static_argnums)
 
+    @api_boundary
     @functools.wraps(fun)
     def wrapped(*args):
         dyn = [a for i, a in enumerate(args) if i not in static]
@@ -108,6 +110,7 @@ def jit(fun, static_argnums=(), static_argnames=()):
     name = getattr(fun, "__name__", "<lambda>")
     cache = {}
 
+    @api_boundary
     @functools.wraps(fun)
     def wrapped(*args, **kwargs):
         static_kw = {k: v for k, v in kwargs.items() if k in names}
@@ -137,6 +140,7 @@ def grad(fun, argnums=0, has_aux=False, allow_int=False):
 
 
 def _grad(fun, argnums, has_aux, allow_int, with_value):
+    @api_boundary
     @functools.wraps(fun)
     def wrapped(*args):
         nums = _argnums(argnums, len(args))
@@ -191,6 +195,7 @@ def _regroup(leaf_grads, flat, nums, defs):
     return out
 
 
+@api_boundary
 def jvp(fun, primals, tangents, has_aux=False):
     if not isinstance(primals, (tuple, list)) or not isinstance(tangents, (tuple, list)):
         raise TypeError("primal and tangent arguments to jax.jvp must be tuples or lists; found "
@@ -202,15 +207,21 @@ def jvp(fun, primals, tangents, has_aux=False):
                         f"tree structure {tree_util.PyTreeDef('tuple', None, tuple(pdefs))} whereas tangents have "
                         f"tree structure {tree_util.PyTreeDef('tuple', None, tuple(tdefs))}.")
     out = _Out()
-    p, t = _C.jvp(_flat_fun(fun, pdefs, out), tuple(pflat), tuple(tflat))
+    p, t = _C.jvp(_flat_fun(fun, pdefs, out, has_aux), tuple(pflat), tuple(tflat))
+    if has_aux:
+        # The aux leaves went through as outputs; their tangents are dropped.
+        (p, aux), t = p, t[0]
+        return _from_engine(p, out.treedef), _from_engine(t, out.treedef), out.aux_treedef.unflatten(list(aux))
     return _from_engine(p, out.treedef), _from_engine(t, out.treedef)
 
 
+@api_boundary
 def vjp(fun, *primals, has_aux=False):
     flat, defs = _flatten_args(primals)
     out = _Out()
     res, pull, aux = _C.vjp(_flat_fun(fun, defs, out, has_aux), tuple(flat), has_aux)
 
+    @api_boundary
     def vjp_fun(ct):
         leaves, td = tree_flatten(ct)
         if td != out.treedef:
@@ -225,11 +236,13 @@ def vjp(fun, *primals, has_aux=False):
     return result, vjp_fun
 
 
+@api_boundary
 def linearize(fun, *primals):
     flat, defs = _flatten_args(primals)
     out = _Out()
     res, f_jvp = _C.linearize(_flat_fun(fun, defs, out), tuple(flat))
 
+    @api_boundary
     def lin(*tangents):
         tflat, _ = _flatten_args(tangents)
         return _from_engine(f_jvp(*tflat), out.treedef)
@@ -237,17 +250,17 @@ def linearize(fun, *primals):
 
 
 def _jac(which, fun, argnums, has_aux):
-    if has_aux:
-        raise NotImplementedError("jaxray: jacobians with has_aux are not supported yet")
-
+    @api_boundary
     @functools.wraps(fun)
     def wrapped(*args):
         nums = _argnums(argnums, len(args))
         flat, defs = _flatten_args(args)
         out = _Out()
-        leaf_fun = _leaf_fun(_flat_fun(fun, defs, out), flat)
+        leaf_fun = _leaf_fun(_flat_fun(fun, defs, out, has_aux), flat)
         leaf_args, leaf_nums = _leaf_args(flat, nums)
-        jac = which(leaf_fun, leaf_nums, True, False)(*leaf_args)
+        jac = which(leaf_fun, leaf_nums, True, has_aux)(*leaf_args)
+        if has_aux:
+            jac, aux = jac
         per_out = [jac] if out.treedef.kind == "leaf" else list(jac)
         pick = (lambda g: g[0]) if isinstance(argnums, int) else tuple
         blocks = []
@@ -256,6 +269,8 @@ def _jac(which, fun, argnums, has_aux):
                 # One row per leaf j, each a tuple over leaves i: arg(arg).
                 block = [pick(_regroup(row, flat, nums, defs)) for row in block]
             blocks.append(pick(_regroup(block, flat, nums, defs)))
+        if has_aux:
+            return out.treedef.unflatten(blocks), out.aux_treedef.unflatten(list(aux))
         return out.treedef.unflatten(blocks)
     return wrapped
 
@@ -277,6 +292,7 @@ def vmap(fun, in_axes=0, out_axes=0, axis_size=None):
         raise TypeError("vmap in_axes must be an int, None, or a tuple of entries corresponding to the positional "
                         "arguments passed to the function, but got a list.")
 
+    @api_boundary
     @functools.wraps(fun)
     def wrapped(*args):
         flat, defs = _flatten_args(args)
@@ -314,6 +330,7 @@ def _broadcast_prefix(spec, tree):
 
 
 def checkpoint(fun):
+    @api_boundary
     @functools.wraps(fun)
     def wrapped(*args):
         flat, defs = _flatten_args(args)
