@@ -167,3 +167,50 @@ def test_has_aux_for_jvp_and_jacobians():
         assert float(aux) == 1.0
     h, aux = jaxray.hessian(g, has_aux=True)(x)
     np.testing.assert_allclose(np.asarray(h), [[6.0, 0.0], [0.0, 12.0]])
+
+
+def test_tree_utilities():
+    from jaxray import tree, tree_util
+
+    assert tree.map(lambda a, b: a + b, {"x": 1, "y": (2, 3)}, {"x": 10, "y": (20, 30)}) == {"x": 11, "y": (22, 33)}
+    # The other trees may have the first one's structure as a prefix.
+    assert tree.map(lambda a, b: (a, b), [1, 2], [(1, 2), {"k": 3}]) == [(1, (1, 2)), (2, {"k": 3})]
+    with pytest.raises(ValueError, match="Tree structure mismatch"):
+        tree.map(lambda a, b: a + b, [1, 2], [1, 2, 3])
+    assert tree.reduce(lambda a, b: a + b, [1, (2, 3)]) == 6 and not tree.all([True, (1, 0)])
+
+    @tree_util.register_pytree_node_class
+    class Scaled:
+        def __init__(self, w, name):
+            self.w, self.name = w, name
+
+        def tree_flatten(self):
+            return (self.w,), self.name
+
+        @classmethod
+        def tree_unflatten(cls, name, children):
+            return cls(children[0], name)
+
+    g = grad(lambda s: jnp.sum(s.w ** 2))(Scaled(jnp.asarray([1.0, 3.0]), "w"))
+    assert g.name == "w" and np.asarray(g.w).tolist() == [2.0, 6.0]
+    # A Partial crosses transformations with its bound arguments as leaves.
+    p = tree_util.Partial(lambda a, x: a * x, jnp.asarray(3.0))
+    assert float(jit(lambda pp, x: pp(x))(p, 2.0)) == 6.0
+    assert float(grad(lambda pp, x: pp(x))(p, 2.0).args[0]) == 2.0
+
+
+def test_eval_shape_devices_and_config():
+    out = jaxray.eval_shape(lambda x, y: {"a": x @ y, "b": x.sum()},
+                            jaxray.ShapeDtypeStruct((2, 3), jnp.float32), jnp.ones((3, 4)))
+    assert out == {"a": jaxray.ShapeDtypeStruct((2, 4), jnp.float32), "b": jaxray.ShapeDtypeStruct((), jnp.float32)}
+    assert repr(jaxray.devices()) == "[CpuDevice(id=0)]" and jaxray.device_count() == 1
+    assert jaxray.default_backend() == "cpu"
+    assert not jaxray.config.jax_enable_x64
+    jaxray.config.update("jax_enable_x64", True)
+    try:
+        assert jnp.ones(2).dtype == np.float64
+    finally:
+        jaxray.config.update("jax_enable_x64", False)
+    assert jnp.ones(2).dtype == np.float32
+    with pytest.raises(AttributeError, match="no option"):
+        jaxray.config.update("jax_platforms", "gpu")

@@ -5,6 +5,7 @@ the engine (jaxray._jaxray) functions of tuples of leaves, so that any pytree
 node type registered with jaxray.tree_util works.
 """
 import functools
+import os as _os
 
 import numpy as _np
 
@@ -347,7 +348,91 @@ def device_get(x):
 
 
 def block_until_ready(x):
+    """Every engine computation has finished when it returns, so there is nothing to wait for."""
     return x
 
 
-from . import numpy, nn, lax, compat  # noqa: E402  (submodules use the names above)
+class ShapeDtypeStruct:
+    """A shape and a dtype standing for an array (what eval_shape returns and accepts)."""
+    __slots__ = ("shape", "dtype")
+
+    def __init__(self, shape, dtype):
+        self.shape, self.dtype = tuple(shape), _np.dtype(dtype)
+
+    def __eq__(self, other):
+        return isinstance(other, ShapeDtypeStruct) and (self.shape, self.dtype) == (other.shape, other.dtype)
+
+    def __hash__(self):
+        return hash((self.shape, self.dtype))
+
+    def __repr__(self):
+        return f"ShapeDtypeStruct(shape={self.shape}, dtype={self.dtype.name})"
+
+
+@api_boundary
+def eval_shape(fun, *args):
+    """The output's shapes and dtypes, found by tracing (nothing is computed)."""
+    def example(leaf):
+        if isinstance(leaf, ShapeDtypeStruct) or (hasattr(leaf, "shape") and hasattr(leaf, "dtype")):
+            return numpy.zeros(leaf.shape, leaf.dtype)
+        return leaf
+    flat, defs = _flatten_args(tree_util.tree_map(example, args))
+    out = _Out()
+    cj = _C.make_jaxpr(_flat_fun(fun, defs, out), *flat)
+    return out.treedef.unflatten([ShapeDtypeStruct(a.shape, a.dtype) for a in cj.out_avals])
+
+
+class Device:
+    """The one device of the engine: the host CPU."""
+    platform = "cpu"
+    device_kind = "cpu"
+    id = 0
+    process_index = 0
+
+    def __repr__(self):
+        return "CpuDevice(id=0)"
+
+
+_CPU = Device()
+
+
+def devices(backend=None):
+    if backend not in (None, "cpu"):
+        raise RuntimeError(f"Unknown backend {backend}: jaxray runs on the host CPU ('cpu')")
+    return [_CPU]
+
+
+local_devices = devices
+
+
+def device_count(backend=None):
+    return len(devices(backend))
+
+
+local_device_count = device_count
+
+
+def default_backend():
+    return "cpu"
+
+
+class _Config:
+    """jax.config: update("jax_enable_x64", True) switches 64-bit types on, as in JAX."""
+
+    def update(self, name, value):
+        if name != "jax_enable_x64":
+            raise AttributeError(f"jaxray.config has no option {name!r} (only jax_enable_x64)")
+        _C.set_x64_enabled(bool(value))
+
+    @property
+    def jax_enable_x64(self):
+        return _C.x64_enabled()
+
+
+config = _Config()
+# JAX reads the same variable when it starts.
+if _os.environ.get("JAX_ENABLE_X64", "").lower() in ("1", "true", "yes", "on"):
+    config.update("jax_enable_x64", True)
+
+
+from . import numpy, nn, lax, tree, compat  # noqa: E402  (submodules use the names above)

@@ -1,9 +1,10 @@
 """Pytrees, as jax.tree_util: tuples, lists, dicts (sorted keys), None,
 namedtuples and registered classes are nodes; anything else is a leaf."""
 import collections
+import functools
 
-__all__ = ["register_pytree_node", "tree_flatten", "tree_unflatten", "tree_leaves", "tree_structure", "tree_map",
-           "PyTreeDef"]
+__all__ = ["register_pytree_node", "register_pytree_node_class", "tree_flatten", "tree_unflatten", "tree_leaves",
+           "tree_structure", "tree_map", "tree_reduce", "tree_all", "Partial", "PyTreeDef"]
 
 _registry = {}
 
@@ -11,6 +12,12 @@ _registry = {}
 def register_pytree_node(nodetype, flatten_func, unflatten_func):
     """flatten_func(x) -> (children, aux_data); unflatten_func(aux_data, children) -> x."""
     _registry[nodetype] = (flatten_func, unflatten_func)
+
+
+def register_pytree_node_class(cls):
+    """Class decorator: cls.tree_flatten(self) -> (children, aux); cls.tree_unflatten(aux, children)."""
+    register_pytree_node(cls, lambda x: x.tree_flatten(), cls.tree_unflatten)
+    return cls
 
 
 def _is_namedtuple(x):
@@ -32,6 +39,35 @@ class PyTreeDef:
         if next(it, None) is not None:
             raise ValueError("Too many leaves for PyTreeDef")
         return out
+
+    def flatten_up_to(self, tree):
+        """The subtrees of `tree` at this treedef's leaves; `tree` must have this structure as a prefix."""
+        out = []
+        self._up_to(tree, out, tree)
+        return out
+
+    def _up_to(self, x, out, whole):
+        if self.kind == "leaf":
+            out.append(x)
+            return
+        t = type(x)
+        if t in _registry and self.kind is t:
+            children, aux = _registry[t][0](x)
+        elif self.kind == "namedtuple" and t is self.aux:
+            children, aux = list(x), self.aux
+        elif self.kind in ("tuple", "list") and t.__name__ == self.kind and not _is_namedtuple(x):
+            children, aux = list(x), None
+        elif self.kind == "dict" and isinstance(x, dict) and t not in _registry:
+            aux = tuple(sorted(x.keys()))
+            children = [x[k] for k in aux]
+        elif self.kind == "none" and x is None:
+            return
+        else:
+            raise ValueError(f"Custom node type mismatch; expected {self}, but got a subtree {x!r} of {whole!r}.")
+        if aux != self.aux or len(children) != len(self.children):
+            raise ValueError(f"Tree structure mismatch: expected {self}, but got {tree_structure(x)} in {whole!r}.")
+        for c, d in zip(children, self.children):
+            d._up_to(c, out, whole)
 
     def _build(self, it):
         if self.kind == "leaf":
@@ -120,9 +156,39 @@ def tree_structure(tree, is_leaf=None):
 
 
 def tree_map(f, tree, *rest, is_leaf=None):
+    """f over the leaves of tree; each of rest has tree's structure (or tree's as a prefix)."""
     leaves, treedef = tree_flatten(tree, is_leaf)
-    others = [tree_flatten(r, is_leaf)[0] for r in rest]
+    others = [treedef.flatten_up_to(r) for r in rest]
     return treedef.unflatten(f(*xs) for xs in zip(leaves, *others))
+
+
+_NO_INITIALIZER = object()
+
+
+def tree_reduce(function, tree, initializer=_NO_INITIALIZER, is_leaf=None):
+    leaves = tree_leaves(tree, is_leaf)
+    if initializer is _NO_INITIALIZER:
+        return functools.reduce(function, leaves)
+    return functools.reduce(function, leaves, initializer)
+
+
+def tree_all(tree, is_leaf=None):
+    return all(tree_leaves(tree, is_leaf))
+
+
+class Partial(functools.partial):
+    """functools.partial as a pytree: the bound arguments are its leaves, so it can cross transformations."""
+
+    def __new__(cls, func, *args, **kw):
+        if isinstance(func, functools.partial):
+            original, func = func, func.func
+            args, kw = original.args + args, {**original.keywords, **kw}
+        return super().__new__(cls, func, *args, **kw)
+
+
+register_pytree_node(Partial,
+                     lambda p: ((p.args, p.keywords), p.func),
+                     lambda func, children: Partial(func, *children[0], **children[1]))
 
 
 register_pytree_node(collections.OrderedDict,
