@@ -214,3 +214,38 @@ def test_eval_shape_devices_and_config():
     assert jnp.ones(2).dtype == np.float32
     with pytest.raises(AttributeError, match="no option"):
         jaxray.config.update("jax_platforms", "gpu")
+
+
+def test_jit_keyword_and_static_arguments():
+    traces = []
+
+    @jit
+    def f(x, y, *, s):
+        traces.append(1)
+        return x * y + s
+
+    # JAX 0.10.2 prints exactly this: keyword arguments are traced, sorted by name.
+    assert str(make_jaxpr(lambda x, y: f(x, y=y, s=2.0))(1.0, jnp.ones(3))) == (
+        "{ lambda ; a:f32[] b:f32[3]. let\n"
+        "    c:f32[3] = jit[\n"
+        "      name=f\n"
+        "      jaxpr={ lambda ; a:f32[] d:f32[] b:f32[3]. let\n"
+        "          e:f32[] = convert_element_type[new_dtype=float32 weak_type=False] a\n"
+        "          f:f32[3] = mul e b\n"
+        "          g:f32[] = convert_element_type[new_dtype=float32 weak_type=False] d\n"
+        "          c:f32[3] = add f g\n"
+        "        in (c,) }\n"
+        "    ] a 2.0:f32[] b\n"
+        "  in (c,) }")
+
+    def scale(x, n):
+        traces.append(n)
+        return x * n
+
+    # static_argnames also covers the argument passed by position, as in JAX.
+    g = jit(scale, static_argnames="n")
+    assert float(g(1.5, 2)) == 3.0 and float(g(2.5, 2)) == 5.0 and float(g(2.0, 3)) == 6.0
+    assert float(g(1.5, n=2)) == 3.0  # a new call signature: traced again, as in JAX
+    assert traces.count(2) == 2 and traces.count(3) == 1
+    with pytest.raises(ValueError, match="Non-hashable static arguments are not supported"):
+        jit(lambda x, cfg: x * cfg["a"], static_argnums=1)(1.0, {"a": 2})

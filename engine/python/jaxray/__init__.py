@@ -5,6 +5,7 @@ the engine (jaxray._jaxray) functions of tuples of leaves, so that any pytree
 node type registered with jaxray.tree_util works.
 """
 import functools
+import inspect
 import os as _os
 
 import numpy as _np
@@ -105,9 +106,25 @@ def _merge(args, static, dyn):
     return [args[i] if i in static else next(it) for i in range(len(args))]
 
 
-def jit(fun, static_argnums=(), static_argnames=()):
-    static = (static_argnums,) if isinstance(static_argnums, int) else tuple(static_argnums)
-    names = (static_argnames,) if isinstance(static_argnames, str) else tuple(static_argnames)
+def _static_args(fun, static_argnums, static_argnames):
+    """Static positions and names, each completed from the other through fun's signature, as JAX does."""
+    nums = {static_argnums} if isinstance(static_argnums, int) else set(static_argnums)
+    names = {static_argnames} if isinstance(static_argnames, str) else set(static_argnames)
+    try:
+        params = list(inspect.signature(fun).parameters.values())
+    except (TypeError, ValueError):
+        return nums, names
+    positional = [p.name for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    nums |= {i for i, n in enumerate(positional) if n in names}
+    names |= {positional[i] for i in nums if i < len(positional) and params[i].kind != params[i].POSITIONAL_ONLY}
+    return nums, names
+
+
+def jit(fun, static_argnums=(), static_argnames=(), donate_argnums=(), donate_argnames=(), keep_unused=False,
+        inline=False):
+    """jax.jit. The donate_* and keep_unused options are accepted and have no effect: the engine never reuses an
+    argument's buffer, and the jaxpr keeps every input."""
+    static, names = _static_args(fun, static_argnums, static_argnames)
     name = getattr(fun, "__name__", "<lambda>")
     cache = {}
 
@@ -116,15 +133,19 @@ def jit(fun, static_argnums=(), static_argnames=()):
     def wrapped(*args, **kwargs):
         static_kw = {k: v for k, v in kwargs.items() if k in names}
         dyn_kw = {k: v for k, v in kwargs.items() if k not in names}
-        if dyn_kw:
-            raise TypeError("jaxray.jit: pass traced arguments positionally (keyword arguments must be static)")
-        key = (tuple((i, args[i]) for i in static if i < len(args)), tuple(sorted(static_kw.items())))
-        dyn = [a for i, a in enumerate(args) if i not in static]
+        key = (tuple((i, args[i]) for i in sorted(static) if i < len(args)), tuple(sorted(static_kw.items())))
+        try:
+            hash(key)
+        except TypeError as e:
+            raise ValueError("Non-hashable static arguments are not supported. An error occurred while trying to "
+                             f"hash an object of a static argument. The error was:\nTypeError: {e}") from None
+        # Traced keyword arguments travel as one trailing dict argument.
+        dyn = [a for i, a in enumerate(args) if i not in static] + [dyn_kw]
         flat, defs = _flatten_args(dyn)
         entry = cache.get((key, tuple(defs)))
         if entry is None:
             out = _Out()
-            call = lambda *d: fun(*_merge(args, static, d), **static_kw)
+            call = lambda *d: fun(*_merge(args, static, d[:-1]), **d[-1], **static_kw)
             entry = (_C.jit(_flat_fun(call, defs, out), name), out)
             cache[(key, tuple(defs))] = entry
         jitted, out = entry
