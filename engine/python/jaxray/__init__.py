@@ -457,3 +457,5 @@ if _os.environ.get("JAX_ENABLE_X64", "").lower() in ("1", "true", "yes", "on"):
 
 
 from . import numpy, nn, lax, tree, compat  # noqa: E402  (submodules use the names above)
+from . import random  # noqa: E402
+from ._custom import custom_jvp, custom_vjp  # noqa: E402
