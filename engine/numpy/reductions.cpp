@@ -141,18 +141,20 @@ Value logsumexp(const Value& x, const Axis& axis, bool keepdims) {
   Value a = to_inexact(x);
   std::vector<int64_t> dims = canonicalize_axes(axis, a.ndim());
   check_nonempty(a, dims, "max");
-  // The shift by the (finite) max is constant to autodiff, as in JAX.
-  Value amax = lax::reduce_max(a, dims);
-  amax = lax::max(Array::scalar(-std::numeric_limits<double>::infinity(), a.dtype()), amax);
-  amax = lax::select_n(lax::is_finite(amax), {full_like(amax, 0), amax});
-  amax = lax::stop_gradient(amax);
   std::vector<int64_t> sorted = dims;
   std::sort(sorted.begin(), sorted.end());
-  Value amax_dims = sorted.empty() ? amax : lax::expand_dims(amax, sorted);
+  // jnp.max(a, dims, keepdims=keepdims, initial=-inf), as JAX stages it.
+  Value amax = lax::max(Array::scalar(-std::numeric_limits<double>::infinity(), a.dtype()), lax::reduce_max(a, dims));
+  if (keepdims && !sorted.empty()) amax = lax::expand_dims(amax, sorted);
+  // The shift by the (finite) max is constant to autodiff, as in JAX; the
+  // test stages before the zeros, in JAX's order.
+  Value finite = lax::is_finite(amax);
+  amax = lax::stop_gradient(lax::select_n(finite, {full_like(amax, 0), amax}));
+  Value amax_dims = keepdims || sorted.empty() ? amax : lax::expand_dims(amax, sorted);
   Value s = keep(lax::reduce_sum(lax::exp(lax::sub(a, amax_dims)), dims), dims, keepdims);
   // JAX computes the sign for return_sign and drops it; kept for equal jaxprs.
   lax::sign(s);
-  return lax::add(lax::log(lax::abs(s)), keepdims ? amax_dims : amax);
+  return lax::add(lax::log(lax::abs(s)), amax);
 }
 
 // --- linear algebra -----------------------------------------------------------
