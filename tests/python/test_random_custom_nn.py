@@ -322,6 +322,9 @@ def test_custom_derivative_errors_are_jaxs():
     with pytest.raises(TypeError, match=r"must produce primal and tangent outputs with equal container \(pytree\) "
                                         r"structures, but got PyTreeDef\(\*\) and PyTreeDef\(\(\*, \*\)\)"):
         jaxray.jvp(bad, (1.0,), (1.0,))
+    bad.defjvp(lambda p, t: ((p[0], p[0]), (t[0], t[0])))
+    with pytest.raises(TypeError, match="first element had container/pytree structure:\n    \\(f32\\[\\], f32\\[\\]\\)"):
+        jaxray.grad(bad)(1.0)
     bad.defjvp(lambda p, t: (p[0], jnp.ones(2)))
     with pytest.raises(TypeError, match="corresponding shapes and dtypes. Expected f32\\[\\]"):
         jaxray.jvp(bad, (1.0,), (1.0,))

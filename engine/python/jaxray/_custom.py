@@ -53,8 +53,8 @@ def _aval(x):
     return a.shape, a.dtype, a.aval_str
 
 
-def _typed_tree(treedef, leaves):
-    return str(tree_unflatten(treedef, [_aval(x)[2] for x in leaves])).replace("'", "")
+def _typed_tree(treedef, aval_strs):
+    return str(tree_unflatten(treedef, list(aval_strs))).replace("'", "")
 
 
 class _Outputs:
@@ -81,12 +81,11 @@ def _check_primal_out(rule, kind, primal_name, out, treedef, leaves):
         what = "shapes/dtypes"
     else:
         return
-    expected = str(tree_unflatten(out.treedef, [a[2] for a in out.leaves])).replace("'", "")
     raise TypeError(f"{rule} for function {primal_name} must produce a pair (list or tuple of length two) where the "
                     f"first element represents the primal output (equal to the output of the {kind}-decorated "
                     f"function {primal_name}), but instead the rule output's first element had {what}:\n"
-                    f"    {_typed_tree(treedef, leaves)}\nwhile the {kind}-decorated function {primal_name} had "
-                    f"output {what}:\n    {expected}.")
+                    f"    {_typed_tree(treedef, (_aval(x)[2] for x in leaves))}\nwhile the {kind}-decorated function "
+                    f"{primal_name} had output {what}:\n    {_typed_tree(out.treedef, (a[2] for a in out.leaves))}.")
 
 
 def _stop_gradient(x):
