@@ -42,8 +42,10 @@ std::string ShapedArray::str_short() const {
   return std::string(dtype_short_name(dtype)) + "[" + dims_str(shape) + "]";
 }
 
+std::string ShapedArray::type_str() const { return std::string(dtype_name(dtype)) + "[" + dims_str(shape) + "]"; }
+
 std::string ShapedArray::str() const {
-  std::string s = "ShapedArray(" + std::string(dtype_name(dtype)) + "[" + dims_str(shape) + "]";
+  std::string s = "ShapedArray(" + type_str();
   if (weak_type) s += ", weak_type=True";
   return s + ")";
 }

@@ -25,6 +25,8 @@ struct ShapedArray {
   int64_t size() const { return shape_size(shape); }
   // "f32[3,4]" as jaxprs print binders; weak_type is not shown, as in JAX.
   std::string str_short() const;
+  // "float32[3,4]", as JAX's ShapedArray.str_short().
+  std::string type_str() const;
   // "ShapedArray(float32[3,4])" as JAX's repr, used in error messages.
   std::string str() const;
   TypedKind kind() const { return {dtype, weak_type}; }

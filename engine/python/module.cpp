@@ -76,10 +76,35 @@ struct PyJitted {
 
 struct PyShapedArray {
   ShapedArray aval;
-  std::string str_short() const { return aval.str_short(); }
 };
 
 py::object aval_object(const ShapedArray& a) { return py::cast(PyShapedArray{a}); }
+
+// jax.core.Primitive, Var and Literal: compared by identity, as in JAX, so
+// that an equation's outvar is found again among later equations' invars.
+struct PyPrimitive {
+  const Primitive* prim;
+};
+
+struct PyVar {
+  VarPtr var;
+};
+
+struct PyLiteral {
+  Array value;
+};
+
+py::object atom_object(const Atom& a) {
+  if (a.is_var()) return py::cast(PyVar{a.var()});
+  return py::cast(PyLiteral{a.literal()});
+}
+
+template <class Seq>
+py::list atom_list(const Seq& atoms) {
+  py::list out;
+  for (const auto& a : atoms) out.append(atom_object(a));
+  return out;
+}
 
 struct PyEqn {
   const Eqn* eqn;
@@ -106,7 +131,7 @@ py::object param_object(const Param& p) {
     case Param::Kind::Bool: return py::bool_(p.as_bool());
     case Param::Kind::Int: return py::int_(p.as_int());
     case Param::Kind::Float: return py::float_(p.as_float());
-    case Param::Kind::DType: return py::str(std::string(dtype_name(p.as_dtype())));
+    case Param::Kind::DType: return numpy_dtype(p.as_dtype());
     case Param::Kind::Tuple:
     case Param::Kind::List: {
       py::list items;
@@ -166,37 +191,63 @@ PYBIND11_MODULE(_jaxray, m) {
       .def_property_readonly("shape", [](const PyShapedArray& a) { return py::tuple(py::cast(a.aval.shape)); })
       .def_property_readonly("dtype", [](const PyShapedArray& a) { return numpy_dtype(a.aval.dtype); })
       .def_property_readonly("ndim", [](const PyShapedArray& a) { return a.aval.ndim(); })
+      .def_property_readonly("size", [](const PyShapedArray& a) { return a.aval.size(); })
       .def_property_readonly("weak_type", [](const PyShapedArray& a) { return a.aval.weak_type; })
-      .def("str_short", &PyShapedArray::str_short)
-      .def("__str__", &PyShapedArray::str_short)
-      .def("__repr__", [](const PyShapedArray& a) { return "ShapedArray(" + a.aval.str_short() + ")"; });
+      .def(
+          "str_short",
+          [](const PyShapedArray& a, bool short_dtypes) {
+            return short_dtypes ? a.aval.str_short() : a.aval.type_str();
+          },
+          py::arg("short_dtypes") = false)
+      .def("__str__", [](const PyShapedArray& a) { return (a.aval.weak_type ? "~" : "") + a.aval.type_str(); })
+      .def("__repr__", [](const PyShapedArray& a) { return a.aval.str(); })
+      .def("__eq__", [](const PyShapedArray& a, const PyShapedArray& b) { return a.aval == b.aval; })
+      .def("__hash__", [](const PyShapedArray& a) { return py::hash(py::str(a.aval.str())); });
+
+  py::class_<PyPrimitive>(m, "Primitive")
+      .def_property_readonly("name", [](const PyPrimitive& p) { return p.prim->name(); })
+      .def("__str__", [](const PyPrimitive& p) { return p.prim->name(); })
+      .def("__repr__", [](const PyPrimitive& p) { return p.prim->name(); })
+      .def("__eq__", [](const PyPrimitive& a, const PyPrimitive& b) { return a.prim == b.prim; })
+      .def("__hash__", [](const PyPrimitive& p) { return std::hash<const void*>{}(p.prim); });
+
+  auto var_id = [](const PyVar& v) { return reinterpret_cast<uintptr_t>(v.var.get()); };
+  py::class_<PyVar>(m, "Var")
+      .def_property_readonly("aval", [](const PyVar& v) { return aval_object(v.var->aval); })
+      .def("__repr__",
+           [var_id](const PyVar& v) {
+             if (v.var->is_drop) return std::string("_");
+             return "Var(id=" + std::to_string(var_id(v)) + "):" + v.var->aval.type_str();
+           })
+      .def("__eq__", [](const PyVar& a, const PyVar& b) { return a.var == b.var; })
+      .def("__hash__", var_id);
+
+  py::class_<PyLiteral>(m, "Literal")
+      .def_property_readonly("aval", [](const PyLiteral& l) { return aval_object(l.value.aval()); })
+      .def_property_readonly("val", [](const PyLiteral& l) { return wrap(l.value).attr("__array__")()[py::tuple()]; })
+      .def("__repr__", [](const PyLiteral& l) {
+        return "Literal(" + std::string(py::str(wrap(l.value).attr("item")())) + ")";
+      });
 
   py::class_<PyEqn>(m, "JaxprEqn")
-      .def_property_readonly("primitive", [](const PyEqn& e) { return e.eqn->prim->name(); })
+      .def_property_readonly("primitive", [](const PyEqn& e) { return PyPrimitive{e.eqn->prim}; })
       .def_property_readonly("params",
                              [](const PyEqn& e) {
                                py::dict d;
                                for (const auto& [k, v] : e.eqn->params.items()) d[py::str(k)] = param_object(v);
                                return d;
                              })
-      .def_property_readonly("invars",
-                             [](const PyEqn& e) {
-                               py::list l;
-                               for (const Atom& a : e.eqn->inputs) l.append(aval_object(a.aval()));
-                               return l;
-                             })
-      .def_property_readonly("outvars",
-                             [](const PyEqn& e) {
-                               py::list l;
-                               for (const VarPtr& v : e.eqn->outputs) l.append(aval_object(v->aval));
-                               return l;
-                             })
+      .def_property_readonly("invars", [](const PyEqn& e) { return atom_list(e.eqn->inputs); })
+      .def_property_readonly("outvars", [](const PyEqn& e) { return atom_list(e.eqn->outputs); })
       .def_property_readonly("source_info", [](const PyEqn& e) {
         return py::make_tuple(e.eqn->source.file, e.eqn->source.line, e.eqn->source.function);
       });
 
   py::class_<PyJaxpr>(m, "Jaxpr")
       .def_property_readonly("eqns", &PyJaxpr::eqns)
+      .def_property_readonly("constvars", [](const PyJaxpr& j) { return atom_list(j.cj->jaxpr->constvars); })
+      .def_property_readonly("invars", [](const PyJaxpr& j) { return atom_list(j.cj->jaxpr->invars); })
+      .def_property_readonly("outvars", [](const PyJaxpr& j) { return atom_list(j.cj->jaxpr->outvars); })
       .def("__str__", [](const PyJaxpr& j) { return print_closed_jaxpr(*j.cj); });
 
   py::class_<PyClosedJaxpr>(m, "ClosedJaxpr")

@@ -45,10 +45,21 @@ def test_make_jaxpr_object():
                        "    d:f32[] = convert_element_type[new_dtype=float32 weak_type=False] c\n"
                        "    e:f32[3] = mul d b\n"
                        "  in (e,) }")
-    assert [e.primitive for e in cj.jaxpr.eqns] == ["sin", "convert_element_type", "mul"]
-    assert [str(a) for a in cj.in_avals] == ["f32[]", "f32[3]"]
-    assert [str(a) for a in cj.out_avals] == ["f32[3]"]
-    assert cj.consts == []
+    eqns = cj.jaxpr.eqns
+    assert [e.primitive.name for e in eqns] == ["sin", "convert_element_type", "mul"]
+    assert eqns[1].params == {"new_dtype": np.dtype("float32"), "weak_type": False}
+    # As JAX prints avals: ~ marks the weak type of the Python float.
+    assert [str(a) for a in cj.in_avals] == ["~float32[]", "float32[3]"]
+    assert repr(cj.in_avals[0]) == "ShapedArray(float32[], weak_type=True)"
+    assert [a.str_short(short_dtypes=True) for a in cj.out_avals] == ["f32[3]"]
+    assert cj.consts == [] and cj.jaxpr.constvars == []
+    # Variables are shared objects: each equation's input is an earlier output.
+    a, b = cj.jaxpr.invars
+    assert eqns[0].invars == [a] and eqns[1].invars == eqns[0].outvars
+    assert eqns[2].invars == [eqns[1].outvars[0], b] and cj.jaxpr.outvars == eqns[2].outvars
+    assert repr(b).endswith("):float32[3]") and str(b.aval) == "float32[3]"
+    lit = make_jaxpr(lambda x: x * 2.0)(1.0).jaxpr.eqns[0].invars[1]
+    assert repr(lit) == "Literal(2.0)" and lit.val == np.float32(2.0) and str(lit.aval) == "~float32[]"
     # Each equation knows the user's line that produced it.
     file, line, fn = cj.jaxpr.eqns[0].source_info
     assert file == __file__ and fn == "f"
