@@ -47,8 +47,9 @@ Value from_numpy(py::handle h, std::optional<DType> want) {
   // numpy's default float64/int64 canonicalize to 32 bits, as JAX does
   // unless x64 is on.
   DType target = want ? *want : canonicalize_dtype(*d);
+  // ascontiguousarray makes 0-d arrays 1-d: the shape is the original's.
   py::array c = numpy_module().attr("ascontiguousarray")(a);
-  Shape shape(c.shape(), c.shape() + c.ndim());
+  Shape shape(a.shape(), a.shape() + a.ndim());
   Array raw = Array::allocate(ShapedArray{shape, *d, false});
   if (raw.nbytes()) std::memcpy(raw.mutable_raw(), c.data(), raw.nbytes());
   return target == *d ? raw : raw.astype(target);
@@ -98,18 +99,54 @@ py::object unop(const PyArray& a) {
   return wrap(F(a.value));
 }
 
-using Reduction = Value (*)(const Value&, const jnp::Axis&, bool);
-
-template <Reduction F>
-py::object reduce_method(const PyArray& a, py::handle axis, bool keepdims) {
-  PySourceScope src;
-  return wrap(F(a.value, to_axis(axis), keepdims));
-}
-
 template <Binary F>
 py::object rbinop(const PyArray& a, py::handle b) {
   PySourceScope src;
   return wrap(F(to_value(b), a.value));
+}
+
+// x.at and x.at[idx]: JAX's functional index updates.
+struct PyAt {
+  Value x;
+};
+struct PyAtRef {
+  Value x;
+  py::object idx;
+};
+
+using AtUpdate = Value (*)(const Value&, const std::vector<jnp::Index>&, const Value&);
+
+template <AtUpdate F>
+py::object at_update(const PyAtRef& r, py::handle values) {
+  PySourceScope src;
+  return wrap(F(r.x, to_index(r.idx), to_value(values)));
+}
+
+// JAX lowers these to scatter-mul/min/max primitives, which the engine lacks.
+template <const char* Name>
+py::object at_unsupported(const PyAtRef&, py::handle) {
+  throw Error(ErrorKind::NotImplemented, std::string("x.at[...].") + Name +
+                                             " is not supported by jaxray: its engine has no scatter-" + Name +
+                                             " primitive (get, set and add are supported)");
+}
+constexpr char kMul[] = "mul", kMin[] = "min", kMax[] = "max";
+
+void bind_at(py::module_& m) {
+  py::class_<PyAt>(m, "_IndexUpdateHelper").def("__getitem__", [](const PyAt& a, py::object idx) {
+    return PyAtRef{a.x, std::move(idx)};
+  });
+  py::class_<PyAtRef>(m, "_IndexUpdateRef")
+      .def("get",
+           [](const PyAtRef& r) {
+             PySourceScope src;
+             return wrap(jnp::at_get(r.x, to_index(r.idx)));
+           })
+      .def("set", &at_update<jnp::at_set>, py::arg("values"))
+      .def("add", &at_update<jnp::at_add>, py::arg("values"))
+      .def("multiply", &at_unsupported<kMul>, py::arg("values"))
+      .def("mul", &at_unsupported<kMul>, py::arg("values"))
+      .def("min", &at_unsupported<kMin>, py::arg("values"))
+      .def("max", &at_unsupported<kMax>, py::arg("values"));
 }
 
 }  // namespace
@@ -125,7 +162,8 @@ jnp::Axis to_axis(py::handle axis) {
 Value to_value(py::handle h, std::optional<DType> dtype) {
   if (py::isinstance<PyArray>(h)) {
     const Value& v = h.cast<const PyArray&>().value;
-    return dtype && *dtype != v.dtype() ? jnp::astype(v, *dtype) : v;
+    // An explicit dtype also makes a weak-typed value strong, as in JAX.
+    return dtype && (*dtype != v.dtype() || v.weak_type()) ? jnp::astype(v, *dtype) : v;
   }
   if (!dtype) {
     if (py::isinstance<py::bool_>(h)) return jnp::weak(h.cast<bool>());
@@ -206,6 +244,7 @@ PySourceScope::PySourceScope() {
 PySourceScope::~PySourceScope() = default;
 
 void bind_array(py::module_& m) {
+  bind_at(m);
   py::class_<PyArray>(m, "Array", py::buffer_protocol())
       .def_buffer([](PyArray& a) -> py::buffer_info {
         const Array& arr = a.value.array();
@@ -228,6 +267,7 @@ void bind_array(py::module_& m) {
       .def_property_readonly("aval_str", [](const PyArray& a) { return a.value.aval().str_short(); })
       .def_property_readonly("is_tracer", [](const PyArray& a) { return a.value.is_tracer(); })
       .def_property_readonly("T", [](const PyArray& a) { return wrap(jnp::transpose(a.value)); })
+      .def_property_readonly("at", [](const PyArray& a) { return PyAt{a.value}; })
       .def("__len__",
            [](const PyArray& a) {
              if (a.value.ndim() == 0) throw Error(ErrorKind::Type, "len() of unsized object");
@@ -243,6 +283,8 @@ void bind_array(py::module_& m) {
            },
            py::arg("dtype") = py::none())
       .def("item", [](const PyArray& a) { return numpy_module().attr("asarray")(py::cast(a)).attr("item")(); })
+      .def("tolist", [](const PyArray& a) { return numpy_module().attr("asarray")(py::cast(a)).attr("tolist")(); })
+      .def("block_until_ready", [](py::object self) { return self; })
       .def("__add__", &binop<jnp::add>)
       .def("__radd__", &rbinop<jnp::add>)
       .def("__sub__", &binop<jnp::subtract>)
@@ -268,6 +310,9 @@ void bind_array(py::module_& m) {
       .def("__and__", &binop<jnp::bitwise_and>)
       .def("__or__", &binop<jnp::bitwise_or>)
       .def("__xor__", &binop<jnp::bitwise_xor>)
+      .def("__rand__", &rbinop<jnp::bitwise_and>)
+      .def("__ror__", &rbinop<jnp::bitwise_or>)
+      .def("__rxor__", &rbinop<jnp::bitwise_xor>)
       .def("__neg__", &unop<jnp::negative>)
       .def("__pos__", [](const PyArray& a) { return wrap(a.value); })
       .def("__abs__", &unop<jnp::abs>)
@@ -281,10 +326,6 @@ void bind_array(py::module_& m) {
       .def("__float__", [](const PyArray& a) { return a.value.array().item(0); })
       .def("__int__", [](const PyArray& a) { return static_cast<int64_t>(a.value.array().item(0)); })
       .def("__hash__", [](const PyArray&) -> py::int_ { throw Error(ErrorKind::Type, "unhashable type: 'Array'"); })
-      .def("sum", &reduce_method<jnp::sum>, py::arg("axis") = py::none(), py::arg("keepdims") = false)
-      .def("mean", &reduce_method<jnp::mean>, py::arg("axis") = py::none(), py::arg("keepdims") = false)
-      .def("max", &reduce_method<jnp::max>, py::arg("axis") = py::none(), py::arg("keepdims") = false)
-      .def("min", &reduce_method<jnp::min>, py::arg("axis") = py::none(), py::arg("keepdims") = false)
       .def("reshape",
            [](const PyArray& a, const py::args& shape) {
              PySourceScope src;
