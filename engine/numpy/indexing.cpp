@@ -1,7 +1,7 @@
 // jnp indexing, lowered as JAX's rewriting_take: static ints and slices to
 // slice/rev/squeeze/expand_dims, traced scalar indices to dynamic_slice with
-// lt/add/select_n normalisation, integer arrays to gather; x.at[...].add to
-// scatter-add with the same index arrays.
+// lt/add/select_n normalisation, integer arrays to gather; x.at[...].add and
+// .set to scatter-add and scatter with the same index arrays.
 #include <algorithm>
 
 #include "engine/numpy/numpy.h"
@@ -204,6 +204,8 @@ struct GatherPlan {
   Value indices;
   std::vector<int64_t> offset_dims, collapsed, start_index_map, slice_sizes;
   Shape out_shape;
+  // Only static ints index: JAX then promises sorted, unique indices.
+  bool static_indices = true;
 };
 
 GatherPlan plan_gather(const Value& x, const std::vector<Index>& expanded, bool allow_partial_slices) {
@@ -234,10 +236,12 @@ GatherPlan plan_gather(const Value& x, const std::vector<Index>& expanded, bool 
     if (i.kind() == Index::Kind::Slice) continue;
     int64_t size = y.shape()[a];
     if (size == 0) throw_index_error("index is out of bounds for axis " + std::to_string(a) + " with size 0");
+    // Static ints are normalised on the host, as JAX's normalize_indices.
     Value v = i.kind() == Index::Kind::Int
-                  ? Value(Array::scalar(static_cast<double>(i.integer()), DType::I32))
+                  ? Value(Array::scalar(static_cast<double>(check_static_int(i.integer(), static_cast<int64_t>(a), size)),
+                                        DType::I32))
                   : i.value();
-    if (i.kind() == Index::Kind::Int) check_static_int(i.integer(), static_cast<int64_t>(a), size);
+    if (i.kind() != Index::Kind::Int) p.static_indices = false;
     check_int_index(v, a);
     adv_axes.push_back(static_cast<int64_t>(a));
     arrays.push_back(v);
@@ -249,7 +253,7 @@ GatherPlan plan_gather(const Value& x, const std::vector<Index>& expanded, bool 
   std::vector<Value> cols;
   for (size_t k = 0; k < arrays.size(); ++k) {
     Value v = convert(arrays[k], DType::I32, false);
-    v = normalize_start(v, y.shape()[adv_axes[k]]);
+    if (rest[adv_axes[k]].kind() != Index::Kind::Int) v = normalize_start(v, y.shape()[adv_axes[k]]);
     v = broadcast_to(v, b);
     Shape s = b;
     s.push_back(1);
@@ -314,14 +318,28 @@ Value index(const Value& x, const std::vector<Index>& idx) {
 
 Value at_get(const Value& x, const std::vector<Index>& idx) { return index(x, idx); }
 
-Value at_add(const Value& x, const std::vector<Index>& idx, const Value& u) {
+namespace {
+using Scatter = Value (*)(const Value&, const Value&, const Value&, const lax::ScatterDimensionNumbers&,
+                          lax::GatherScatterMode, bool, bool);
+
+// x.at[idx].add / .set: the updates scattered with the gather's indices.
+Value at_scatter(const Value& x, const std::vector<Index>& idx, const Value& u, Scatter scatter) {
   GatherPlan p = plan_gather(x, expand_ellipsis(x, idx), false);
   Value upd = broadcast_to(convert(u, x.dtype(), x.weak_type()), p.out_shape);
   lax::ScatterDimensionNumbers dn;
   dn.update_window_dims = p.offset_dims;
   dn.inserted_window_dims = p.collapsed;
   dn.scatter_dims_to_operand_dims = p.start_index_map;
-  return lax::scatter_add(x, p.indices, upd, dn);
+  return scatter(x, p.indices, upd, dn, lax::GatherScatterMode::FillOrDrop, p.static_indices, p.static_indices);
+}
+}  // namespace
+
+Value at_add(const Value& x, const std::vector<Index>& idx, const Value& u) {
+  return at_scatter(x, idx, u, lax::scatter_add);
+}
+
+Value at_set(const Value& x, const std::vector<Index>& idx, const Value& u) {
+  return at_scatter(x, idx, u, lax::scatter);
 }
 
 Value dynamic_slice(const Value& x, const std::vector<Index>& start, const std::vector<int64_t>& sizes) {

@@ -2,6 +2,7 @@
 // elementwise ufuncs and the Python-style operators on Value.
 #include "engine/numpy/numpy.h"
 
+#include <cmath>
 #include <map>
 #include <mutex>
 
@@ -337,11 +338,12 @@ Value exp2(const Value& x) { return unary_inexact(lax::exp2, x); }
 Value log(const Value& x) { return unary_inexact(lax::log, x); }
 Value log2(const Value& x) {
   Value v = promote_args_inexact({x})[0];
-  return lax::div(lax::log(v), lax::log(Array::scalar(2, v.dtype())));
+  Value num = lax::log(v);  // staged before the denominator, as in JAX
+  return lax::div(num, lax::log(Array::scalar(2, v.dtype())));
 }
 Value log10(const Value& x) {
   Value v = promote_args_inexact({x})[0];
-  return lax::div(lax::log(v), lax::log(Array::scalar(10, v.dtype())));
+  return lax::mul(lax::log(v), Array::scalar(1 / std::log(10.0), v.dtype()));
 }
 Value log1p(const Value& x) { return unary_inexact(lax::log1p, x); }
 Value expm1(const Value& x) { return unary_inexact(lax::expm1, x); }
@@ -355,7 +357,12 @@ Value sinh(const Value& x) { return unary_inexact(lax::sinh, x); }
 Value cosh(const Value& x) { return unary_inexact(lax::cosh, x); }
 Value tanh(const Value& x) { return unary_inexact(lax::tanh, x); }
 Value arcsinh(const Value& x) { return unary_inexact(lax::asinh, x); }
-Value arccosh(const Value& x) { return unary_inexact(lax::acosh, x); }
+// JAX's arccosh alone among these is a jitted function.
+Value arccosh(const Value& x) {
+  return detail::named_jit("arccosh", "", {x}, [](std::span<const Value> a) {
+    return std::vector<Value>{unary_inexact(lax::acosh, a[0])};
+  })[0];
+}
 Value arctanh(const Value& x) { return unary_inexact(lax::atanh, x); }
 Value sqrt(const Value& x) { return unary_inexact(lax::sqrt, x); }
 Value cbrt(const Value& x) { return unary_inexact(lax::cbrt, x); }

@@ -186,9 +186,10 @@ inline const Slice all{};
 
 // x[idx...]
 Value index(const Value& x, const std::vector<Index>& idx);
-// x.at[idx].add(u) and x.at[idx].get(); indices are ints, integer arrays,
+// x.at[idx].add(u), .set(u) and .get(); indices are ints, integer arrays,
 // full slices and Ellipsis.
 Value at_add(const Value& x, const std::vector<Index>& idx, const Value& u);
+Value at_set(const Value& x, const std::vector<Index>& idx, const Value& u);
 Value at_get(const Value& x, const std::vector<Index>& idx);
 // lax.dynamic_slice with JAX's normalisation of negative start indices:
 // static ints are normalised here, arrays by lt/add/select_n in the jaxpr.

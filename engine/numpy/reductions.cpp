@@ -83,10 +83,11 @@ Value mean(const Value& x, const Axis& axis, bool keepdims) {
   return lax::div(s, Array::scalar(static_cast<double>(count(x, axes)), v.dtype()));
 }
 
-Value var(const Value& x, const Axis& axis, int64_t ddof, bool keepdims) {
-  std::vector<int64_t> axes = canonicalize_axes(axis, x.ndim());
+namespace {
+// jit[name=_var] over x and a traced ddof, which _std passes through.
+Value var_of(const Value& x, const Value& ddof, const std::vector<int64_t>& axes, bool keepdims) {
   std::string key = Param::ints(axes).str() + (keepdims ? "k" : "");
-  return detail::named_jit("_var", key, {x, weak(ddof)}, [axes, keepdims](std::span<const Value> a) {
+  return detail::named_jit("_var", key, {x, ddof}, [axes, keepdims](std::span<const Value> a) {
     Value v = to_inexact(a[0]);
     Value centered = lax::square(lax::sub(v, mean(v, axes, true)));
     Value normalizer = Array::scalar(static_cast<double>(count(v, axes)), v.dtype());
@@ -95,9 +96,18 @@ Value var(const Value& x, const Axis& axis, int64_t ddof, bool keepdims) {
     return std::vector<Value>{where(greater(normalizer, weak(0)), r, weak(std::nan("")))};
   })[0];
 }
+}  // namespace
+
+Value var(const Value& x, const Axis& axis, int64_t ddof, bool keepdims) {
+  return var_of(x, weak(ddof), canonicalize_axes(axis, x.ndim()), keepdims);
+}
 
 Value std(const Value& x, const Axis& axis, int64_t ddof, bool keepdims) {
-  return lax::sqrt(var(x, axis, ddof, keepdims));
+  std::vector<int64_t> axes = canonicalize_axes(axis, x.ndim());
+  std::string key = Param::ints(axes).str() + (keepdims ? "k" : "");
+  return detail::named_jit("_std", key, {x, weak(ddof)}, [axes, keepdims](std::span<const Value> a) {
+    return std::vector<Value>{lax::sqrt(var_of(a[0], a[1], axes, keepdims))};
+  })[0];
 }
 
 namespace {
