@@ -114,22 +114,94 @@ struct PyAtRef {
   py::object idx;
 };
 
-using AtUpdate = Value (*)(const Value&, const std::vector<jnp::Index>&, const Value&);
+// What x[idx] spans when idx holds only ints, unit-step slices and at most
+// one Ellipsis: its start, and its shape with the int axes kept as size 1.
+struct Window {
+  std::vector<int64_t> start;
+  Shape shape, taken_shape;  // taken_shape: x[idx].shape
+  bool partial = false;      // some slice leaves out part of its axis
+};
 
-template <AtUpdate F>
+std::optional<Window> basic_window(const Value& x, py::handle idx) {
+  py::tuple items = py::isinstance<py::tuple>(idx) ? py::reinterpret_borrow<py::tuple>(idx) : py::make_tuple(idx);
+  int64_t consumed = 0, ellipses = 0;
+  for (py::handle h : items) {
+    if (h.is(py::ellipsis())) ++ellipses;
+    else if (py::isinstance<py::slice>(h) || (py::isinstance<py::int_>(h) && !py::isinstance<py::bool_>(h))) ++consumed;
+    else return std::nullopt;
+  }
+  if (ellipses > 1 || consumed > x.ndim()) return std::nullopt;  // the engine's indexing reports these
+  Window w;
+  size_t axis = 0;
+  auto whole_axes = [&](int64_t count) {
+    for (; count > 0; --count, ++axis) {
+      w.start.push_back(0);
+      w.shape.push_back(x.shape()[axis]);
+      w.taken_shape.push_back(x.shape()[axis]);
+    }
+  };
+  for (py::handle h : items) {
+    if (h.is(py::ellipsis())) {
+      whole_axes(x.ndim() - consumed);
+      continue;
+    }
+    const int64_t n = x.shape()[axis++];
+    if (py::isinstance<py::slice>(h)) {
+      py::ssize_t start = 0, stop = 0, step = 0, len = 0;
+      if (!py::reinterpret_borrow<py::slice>(h).compute(n, &start, &stop, &step, &len)) throw py::error_already_set();
+      if (step != 1) return std::nullopt;
+      w.partial = w.partial || len != n;
+      w.start.push_back(start);
+      w.shape.push_back(len);
+      w.taken_shape.push_back(len);
+    } else {
+      int64_t i = h.cast<int64_t>();
+      if (i < -n || i >= n) return std::nullopt;
+      w.start.push_back(i < 0 ? i + n : i);
+      w.shape.push_back(1);
+    }
+  }
+  whole_axes(x.ndim() - static_cast<int64_t>(axis));
+  return w;
+}
+
+using Combine = Value (*)(const Value&, const Value&);
+
+// The window's new values written back with dynamic_update_slice (JAX emits a
+// scatter; the values are the same since a window's indices are unique).
+Value window_update(const Value& x, const Window& w, const Value& u, Combine combine) {
+  Value upd = jnp::broadcast_to(jnp::detail::convert(u, x.dtype(), x.weak_type()), w.taken_shape);
+  upd = jnp::reshape(upd, w.shape);
+  if (combine) {
+    std::vector<int64_t> limit(w.start.size());
+    for (size_t a = 0; a < limit.size(); ++a) limit[a] = w.start[a] + w.shape[a];
+    upd = combine(lax::slice(x, w.start, limit), upd);
+  }
+  std::vector<Value> starts;
+  for (int64_t s : w.start) starts.push_back(Array::scalar(static_cast<double>(s), DType::I32));
+  return lax::dynamic_update_slice(x, upd, starts);
+}
+
+using AtScatter = Value (*)(const Value&, const std::vector<jnp::Index>&, const Value&);
+
+// x.at[idx].<op>(values): the engine's scatter where it has one and the index
+// allows (the jaxpr JAX stages), else the window update of a basic index.
+template <AtScatter Scatter, Combine C>
 py::object at_update(const PyAtRef& r, py::handle values) {
   PySourceScope src;
-  return wrap(F(r.x, to_index(r.idx), to_value(values)));
+  Value u = to_value(values);
+  std::optional<Window> w = basic_window(r.x, r.idx);
+  if constexpr (Scatter == nullptr) {
+    if (!w)
+      throw Error(ErrorKind::NotImplemented,
+                  "x.at[...].multiply/min/max with array indices is not supported by jaxray: its engine has no "
+                  "scatter-mul/min/max primitive (ints and unit-step slices are supported)");
+    return wrap(window_update(r.x, *w, u, C));
+  } else {
+    if (w && w->partial) return wrap(window_update(r.x, *w, u, C));
+    return wrap(Scatter(r.x, to_index(r.idx), u));
+  }
 }
-
-// JAX lowers these to scatter-mul/min/max primitives, which the engine lacks.
-template <const char* Name>
-py::object at_unsupported(const PyAtRef&, py::handle) {
-  throw Error(ErrorKind::NotImplemented, std::string("x.at[...].") + Name +
-                                             " is not supported by jaxray: its engine has no scatter-" + Name +
-                                             " primitive (get, set and add are supported)");
-}
-constexpr char kMul[] = "mul", kMin[] = "min", kMax[] = "max";
 
 void bind_at(py::module_& m) {
   py::class_<PyAt>(m, "_IndexUpdateHelper").def("__getitem__", [](const PyAt& a, py::object idx) {
@@ -141,12 +213,12 @@ void bind_at(py::module_& m) {
              PySourceScope src;
              return wrap(jnp::at_get(r.x, to_index(r.idx)));
            })
-      .def("set", &at_update<jnp::at_set>, py::arg("values"))
-      .def("add", &at_update<jnp::at_add>, py::arg("values"))
-      .def("multiply", &at_unsupported<kMul>, py::arg("values"))
-      .def("mul", &at_unsupported<kMul>, py::arg("values"))
-      .def("min", &at_unsupported<kMin>, py::arg("values"))
-      .def("max", &at_unsupported<kMax>, py::arg("values"));
+      .def("set", &at_update<jnp::at_set, nullptr>, py::arg("values"))
+      .def("add", &at_update<jnp::at_add, lax::add>, py::arg("values"))
+      .def("multiply", &at_update<nullptr, lax::mul>, py::arg("values"))
+      .def("mul", &at_update<nullptr, lax::mul>, py::arg("values"))
+      .def("min", &at_update<nullptr, lax::min>, py::arg("values"))
+      .def("max", &at_update<nullptr, lax::max>, py::arg("values"));
 }
 
 }  // namespace

@@ -145,23 +145,25 @@ py::object diagonal_mask(py::handle m, int64_t k) {
   return wrap(F(to_value(m), k));
 }
 
-// full, full_like ...: a concrete scalar fill is a constant broadcast, as
-// in JAX; an array or traced fill is broadcast to the shape. The dtype is the
-// fill's unless given.
-py::object filled(const Shape& shape, py::handle fill, py::handle dtype, std::optional<DType> dflt = std::nullopt) {
+// full, full_like ...: the fill broadcast to the shape, in the kind (dtype
+// and weak type) of `dflt` unless a dtype is given; full's default is the
+// fill's own kind, so a Python scalar gives a weak-typed array, as in JAX.
+py::object filled(const Shape& shape, py::handle fill, py::handle dtype, std::optional<TypedKind> dflt = std::nullopt) {
   PySourceScope src;
   Value f = to_value(fill);
-  DType d = dtype_or(dtype, dflt.value_or(canonicalize_dtype(f.dtype())));
-  if (!f.is_tracer() && f.ndim() == 0) return wrap(jnp::full(shape, f.array().item(0), d));
-  return wrap(jnp::broadcast_to(jnp::astype(f, d), shape));
+  TypedKind k = !dtype.is_none() ? TypedKind{dtype_of(dtype), false}
+                                 : dflt.value_or(TypedKind{canonicalize_dtype(f.dtype()), f.weak_type()});
+  // A concrete scalar is a constant on the host, so the jaxpr shows it as a literal.
+  if (!f.is_tracer() && f.ndim() == 0) return wrap(jnp::broadcast_to(Array::scalar(f.array().item(0), k.dtype, k.weak), shape));
+  return wrap(jnp::broadcast_to(jnp::detail::convert(f, k.dtype, k.weak), shape));
 }
 
 py::object full(py::handle shape, py::handle fill, py::handle dtype) { return filled(shape_of(shape), fill, dtype); }
 
-// zeros_like, ones_like, full_like: `a`'s dtype and shape unless given.
+// zeros_like, ones_like, full_like: `a`'s kind and shape unless given.
 py::object full_like(py::handle a, py::handle fill, py::handle dtype, py::handle shape) {
   Value x = to_value(a);
-  return filled(shape.is_none() ? x.shape() : shape_of(shape), fill, dtype, x.dtype());
+  return filled(shape.is_none() ? x.shape() : shape_of(shape), fill, dtype, x.aval().kind());
 }
 
 template <int Fill>
@@ -171,7 +173,7 @@ py::object const_like(py::handle a, py::handle dtype, py::handle shape) {
 
 template <int Fill>
 py::object const_filled(py::handle shape, py::handle dtype) {
-  return filled(shape_of(shape), py::int_(Fill), dtype, default_float_dtype());
+  return filled(shape_of(shape), py::int_(Fill), dtype, TypedKind{default_float_dtype(), false});
 }
 
 // numpy's pad_width: an int, one (before, after) pair, or a pair per axis.
