@@ -237,11 +237,11 @@ GatherPlan plan_gather(const Value& x, const std::vector<Index>& expanded, bool 
     int64_t size = y.shape()[a];
     if (size == 0) throw_index_error("index is out of bounds for axis " + std::to_string(a) + " with size 0");
     // Static ints are normalised on the host, as JAX's normalize_indices.
-    Value v = i.kind() == Index::Kind::Int
-                  ? Value(Array::scalar(static_cast<double>(check_static_int(i.integer(), static_cast<int64_t>(a), size)),
-                                        DType::I32))
-                  : i.value();
-    if (i.kind() != Index::Kind::Int) p.static_indices = false;
+    Value v = i.value();
+    if (i.kind() == Index::Kind::Int)
+      v = Array::scalar(static_cast<double>(check_static_int(i.integer(), static_cast<int64_t>(a), size)), DType::I32);
+    else
+      p.static_indices = false;
     check_int_index(v, a);
     adv_axes.push_back(static_cast<int64_t>(a));
     arrays.push_back(v);

@@ -39,7 +39,9 @@ py::list wrap_all(const std::vector<Value>& vs) {
   return out;
 }
 
-[[noreturn]] void not_supported(const std::string& what) { throw Error(ErrorKind::NotImplemented, what + " is not supported by jaxray"); }
+[[noreturn]] void not_supported(const std::string& what) {
+  throw Error(ErrorKind::NotImplemented, what + " is not supported by jaxray");
+}
 
 // JAX raises the same for every `out` argument: arrays are immutable.
 void check_no_out(py::handle out) {
@@ -154,7 +156,8 @@ py::object filled(const Shape& shape, py::handle fill, py::handle dtype, std::op
   TypedKind k = !dtype.is_none() ? TypedKind{dtype_of(dtype), false}
                                  : dflt.value_or(TypedKind{canonicalize_dtype(f.dtype()), f.weak_type()});
   // A concrete scalar is a constant on the host, so the jaxpr shows it as a literal.
-  if (!f.is_tracer() && f.ndim() == 0) return wrap(jnp::broadcast_to(Array::scalar(f.array().item(0), k.dtype, k.weak), shape));
+  if (!f.is_tracer() && f.ndim() == 0)
+    return wrap(jnp::broadcast_to(Array::scalar(f.array().item(0), k.dtype, k.weak), shape));
   return wrap(jnp::broadcast_to(jnp::detail::convert(f, k.dtype, k.weak), shape));
 }
 
@@ -188,7 +191,8 @@ std::vector<std::pair<int64_t, int64_t>> pad_widths(py::handle w) {
   for (py::handle p : s) {
     auto v = p.cast<std::vector<int64_t>>();
     if (v.size() == 1) v.push_back(v[0]);
-    if (v.size() != 2) throw Error(ErrorKind::Value, "jnp.pad: each pad_width entry must be an int or a (before, after) pair");
+    if (v.size() != 2)
+      throw Error(ErrorKind::Value, "jnp.pad: each pad_width entry must be an int or a (before, after) pair");
     out.emplace_back(v[0], v[1]);
   }
   return out;
@@ -356,7 +360,8 @@ void bind_creation(py::module_& m) {
       "linspace",
       [](double start, double stop, int64_t num, bool endpoint, bool retstep, py::handle dtype, int64_t axis) {
         if (retstep || axis != 0) not_supported("linspace with retstep or axis");
-        if (num < 0) throw Error(ErrorKind::Value, "Number of samples, " + std::to_string(num) + ", must be non-negative.");
+        if (num < 0)
+          throw Error(ErrorKind::Value, "Number of samples, " + std::to_string(num) + ", must be non-negative.");
         PySourceScope src;
         return wrap(jnp::linspace(start, stop, num, endpoint, dtype_or(dtype, default_float_dtype())));
       },
@@ -552,7 +557,9 @@ Param size_param(py::handle s) {
 
 lax::DotDimensionNumbers dot_dnums(py::handle dn) {
   py::sequence d = py::reinterpret_borrow<py::sequence>(dn);
-  if (d.size() != 2) throw Error(ErrorKind::Type, "dot_general dimension_numbers must be ((lhs_contract, rhs_contract), (lhs_batch, rhs_batch))");
+  if (d.size() != 2)
+    throw Error(ErrorKind::Type,
+                "dot_general dimension_numbers must be ((lhs_contract, rhs_contract), (lhs_batch, rhs_batch))");
   py::sequence contract = d[0], batch = d[1];
   return {ints(contract[0]), ints(contract[1]), ints(batch[0]), ints(batch[1])};
 }
