@@ -296,18 +296,22 @@ Value clip(const Value& x, const std::optional<Value>& lo, const std::optional<V
 }
 
 namespace {
-// tri mask for the last two axes: row + k >= col (lower) or <= (upper).
+// jit[name=tril|triu]: a row + k >= col mask over the last two axes (tril
+// keeps where it holds, triu where it does not), as JAX stages it.
 Value tri_select(const Value& x, int64_t k, bool lower) {
-  if (x.ndim() < 2) throw_value_error(std::string(lower ? "tril" : "triu") + " requires an array of rank >= 2");
-  int64_t r = x.ndim();
-  Shape s{x.shape()[r - 2], x.shape()[r - 1]};
-  Value rows = lax::iota(DType::I32, s, 0), cols = lax::iota(DType::I32, s, 1);
-  Value shifted = lax::add(rows, Array::scalar(static_cast<double>(lower ? k : k - 1), DType::I32));
-  Value mask = lax::ge(shifted, cols);
-  mask = lax::broadcast_in_dim(mask, x.shape(), {r - 2, r - 1});
-  Value z = zeros_like(x);
-  // tril keeps where the mask holds, triu where it does not.
-  return lower ? lax::select_n(mask, {z, x}) : lax::select_n(mask, {x, z});
+  const char* name = lower ? "tril" : "triu";
+  if (x.ndim() < 2) throw_value_error(std::string(name) + " requires an array of rank >= 2");
+  return detail::named_jit(name, std::to_string(k), {x}, [k, lower](std::span<const Value> a) {
+    const Value& v = a[0];
+    int64_t r = v.ndim();
+    Shape s{v.shape()[r - 2], v.shape()[r - 1]};
+    Value rows = lax::iota(DType::I32, s, 0);
+    Value shifted = lax::add(rows, Array::scalar(static_cast<double>(lower ? k : k - 1), DType::I32));
+    Value mask = lax::ge(shifted, lax::iota(DType::I32, s, 1));
+    if (r > 2) mask = lax::broadcast_in_dim(mask, v.shape(), {r - 2, r - 1});
+    Value z = zeros_like(v);
+    return std::vector<Value>{lower ? lax::select_n(mask, {z, v}) : lax::select_n(mask, {v, z})};
+  })[0];
 }
 }  // namespace
 
