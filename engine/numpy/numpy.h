@@ -146,7 +146,7 @@ Value clip(const Value& x, const std::optional<Value>& lo, const std::optional<V
 Value tril(const Value& x, int64_t k = 0);
 Value triu(const Value& x, int64_t k = 0);
 Value broadcast_to(const Value& x, const Shape& shape);
-Value sort(const Value& x, int64_t axis = -1);
+Value sort(const Value& x, std::optional<int64_t> axis = -1);  // none: the flattened array
 
 // --- indexing --------------------------------------------------------------
 struct Slice {

@@ -318,11 +318,14 @@ Value tri_select(const Value& x, int64_t k, bool lower) {
 Value tril(const Value& x, int64_t k) { return tri_select(x, k, true); }
 Value triu(const Value& x, int64_t k) { return tri_select(x, k, false); }
 
-Value sort(const Value& x, int64_t axis) {
-  if (x.ndim() == 0) throw_value_error("sort: axis " + std::to_string(axis) + " is out of bounds for a scalar");
-  int64_t a = canonicalize_axis(axis, x.ndim());
-  return detail::named_jit("sort", std::to_string(a), {x}, [a](std::span<const Value> v) {
-    return std::vector<Value>{lax::sort({v[0]}, a, true, 1)[0]};
+Value sort(const Value& x, std::optional<int64_t> axis) {
+  if (axis && x.ndim() == 0) throw_value_error("sort: axis " + std::to_string(*axis) + " is out of bounds for a scalar");
+  std::optional<int64_t> a;
+  if (axis) a = canonicalize_axis(*axis, x.ndim());
+  // axis None sorts the flattened array, raveled inside the jit as in JAX.
+  return detail::named_jit("sort", a ? std::to_string(*a) : "none", {x}, [a](std::span<const Value> v) {
+    Value y = a ? v[0] : ravel(v[0]);
+    return std::vector<Value>{lax::sort({y}, a.value_or(0), true, 1)[0]};
   })[0];
 }
 

@@ -444,8 +444,7 @@ void bind_shapes(py::module_& m) {
       "sort",
       [](py::handle x, py::handle axis) {
         PySourceScope src;
-        if (axis.is_none()) return wrap(jnp::sort(jnp::ravel(to_value(x)), 0));
-        return wrap(jnp::sort(to_value(x), axis.cast<int64_t>()));
+        return wrap(jnp::sort(to_value(x), opt_axis(axis)));
       },
       py::arg("a"), py::arg("axis") = -1);
   m.def(
