@@ -260,3 +260,20 @@ def test_jit_keyword_and_static_arguments():
     assert traces.count(2) == 2 and traces.count(3) == 1
     with pytest.raises(ValueError, match="Non-hashable static arguments are not supported"):
         jit(lambda x, cfg: x * cfg["a"], static_argnums=1)(1.0, {"a": 2})
+
+
+def test_compat_maps_every_public_module_once():
+    jaxray.compat.install()
+    try:
+        import jax
+        import jax.numpy.linalg
+        import jax.random
+        import jax.tree
+
+        assert jax is jaxray and jax.numpy.linalg is jaxray.numpy.linalg and jax.tree is jaxray.tree
+        assert jax.random is jaxray.random and "jax.compat" not in sys.modules
+        with pytest.raises(ModuleNotFoundError, match="jax.experimental"):
+            import jax.experimental  # noqa: F401
+    finally:
+        jaxray.compat.uninstall()
+    assert not [name for name in sys.modules if name == "jax" or name.startswith("jax.")]

@@ -2,21 +2,35 @@
 
 Nothing shadows a real JAX until install() is called (the desktop app calls
 it before running a user's script); uninstall() restores what was there.
+Every public jaxray module is mapped (jaxray.numpy.linalg is jax.numpy.linalg,
+and so on), so the same module object answers both names; a JAX module that
+jaxray does not have fails to import with ModuleNotFoundError.
 """
+import importlib
 import sys
 
-_NAMES = ("jax", "jax.numpy", "jax.lax", "jax.tree_util", "jax.nn", "jax.random")
+# Submodules imported on install so that each gets its jax.* alias.
+_SUBMODULES = ("numpy", "numpy.linalg", "lax", "nn", "random", "tree", "tree_util")
 _saved = {}
 
 
-def install():
+def _public_modules():
     import jaxray
-    modules = {"jax": jaxray, "jax.numpy": jaxray.numpy, "jax.lax": jaxray.lax, "jax.tree_util": jaxray.tree_util,
-               "jax.nn": jaxray.nn, "jax.random": jaxray.random}
-    for name in _NAMES:
+    for sub in _SUBMODULES:
+        importlib.import_module("jaxray." + sub)
+    yield "jax", jaxray
+    for name, module in list(sys.modules.items()):
+        parts = name.split(".")
+        public = len(parts) > 1 and parts[1] != "compat" and not any(p.startswith("_") for p in parts)
+        if parts[0] == "jaxray" and public:
+            yield "jax." + ".".join(parts[1:]), module
+
+
+def install():
+    for name, module in _public_modules():
         if name not in _saved:
             _saved[name] = sys.modules.get(name)
-        sys.modules[name] = modules[name]
+        sys.modules[name] = module
 
 
 def uninstall():
