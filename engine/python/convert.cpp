@@ -43,7 +43,16 @@ Value from_numpy(py::handle h, std::optional<DType> want) {
   py::array a = numpy_module().attr("asarray")(h);
   std::string name = py::str(a.dtype().attr("name"));
   std::optional<DType> d = dtype_from_name(name);
-  if (!d) throw Error(ErrorKind::Type, "jaxray: arrays of dtype " + name + " are not supported");
+  if (!d) {
+    std::string kind = py::str(a.dtype().attr("kind"));
+    if (kind.find_first_of("biufc") == std::string::npos)
+      throw Error(ErrorKind::Type, "Value " + std::string(py::repr(h)) + " with dtype " +
+                                       std::string(py::str(a.dtype())) +
+                                       " is not a valid JAX array type. Only arrays of numeric types are supported by JAX.");
+    throw Error(ErrorKind::Type, "jaxray: arrays of dtype " + name +
+                                     " are not supported (it has bool, int32, int64, uint32, float16, bfloat16, "
+                                     "float32 and float64)");
+  }
   // numpy's default float64/int64 canonicalize to 32 bits, as JAX does
   // unless x64 is on.
   DType target = want ? *want : canonicalize_dtype(*d);

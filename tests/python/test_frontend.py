@@ -277,3 +277,12 @@ def test_compat_maps_every_public_module_once():
     finally:
         jaxray.compat.uninstall()
     assert not [name for name in sys.modules if name == "jax" or name.startswith("jax.")]
+
+
+def test_non_numeric_values_get_jaxs_error():
+    with pytest.raises(TypeError, match=r"Value \['a'\] with dtype <U1 is not a valid JAX array type"):
+        jnp.asarray(["a"])
+    with pytest.raises(TypeError, match="with dtype object is not a valid JAX array type"):
+        jit(lambda x: object())(1.0)
+    with pytest.raises(TypeError, match="arrays of dtype uint8 are not supported"):
+        jnp.asarray(np.zeros(2, np.uint8))
