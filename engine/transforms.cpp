@@ -327,7 +327,10 @@ std::pair<Tree, Tree> value_aux_and_grad(const TreeFn& f, const GradOptions& o, 
     for (const Value& v : tree_flatten(t).first) check_grad_input(v, who, o.allow_int);
   VjpResult r = vjp(p.f, p.dyn, o.has_aux);
   check_scalar_output(r.out, who);
-  std::vector<Tree> g = r.pullback(Tree(Array::scalar(1.0, r.out.leaf().dtype())));
+  // JAX seeds with one like the output, weak type included: a weak output
+  // (a function of Python scalars) has weak gradients.
+  const Value& out = r.out.leaf();
+  std::vector<Tree> g = r.pullback(Tree(Array::scalar(1.0, out.dtype(), out.weak_type())));
   if (aux) *aux = r.aux;
   return {r.out, o.argnums_tuple ? Tree::tuple(g) : g.at(0)};
 }

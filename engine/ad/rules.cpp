@@ -10,10 +10,12 @@ namespace jxr::ad {
 
 bool has_tangent_space(DType d) { return is_floating(d); }
 
-ShapedArray tangent_aval(const ShapedArray& primal) { return ShapedArray{primal.shape, primal.dtype, false}; }
+ShapedArray tangent_aval(const ShapedArray& primal) {
+  return ShapedArray{primal.shape, primal.dtype, primal.weak_type};
+}
 
 Value zeros_like_aval(const ShapedArray& aval) {
-  Array zero = Array::scalar(0.0, aval.dtype);
+  Array zero = Array::scalar(0.0, aval.dtype, aval.weak_type);
   if (aval.ndim() == 0) return zero;
   return lax::broadcast_in_dim(zero, aval.shape, {});
 }

@@ -19,7 +19,8 @@ inline bool is_zero(const Value& t) { return !t.defined(); }
 // Integer and boolean values have no tangent space (JAX's float0): their
 // tangents are always symbolic zeros.
 bool has_tangent_space(DType d);
-// The aval of a tangent for a primal of this aval (weak_type dropped).
+// The aval of a tangent for a primal of this aval, weak_type kept as by JAX's
+// to_tangent_aval: the cotangent of a weak input is weak.
 ShapedArray tangent_aval(const ShapedArray& primal);
 // A materialized zero: a literal for scalars, else broadcast_in_dim of one,
 // as jax's zeros_like_aval.

@@ -25,6 +25,7 @@ class TstTransforms : public QObject {
   void jvp_of_pytree();
   void value_and_grad_argnums_and_aux();
   void grad_errors();
+  void weak_inputs_have_weak_gradients();
   void perturbation_confusion();
   void check_grads_basic();
   void custom_jvp_rule_and_jaxprs();
@@ -128,6 +129,24 @@ void TstTransforms::grad_errors() {
   QVERIFY(error_of([&] { grad(id)(Array::scalar(1, DType::I32)); })
               .starts_with("grad requires real- or complex-valued inputs (input dtype that is a sub-dtype of "
                            "np.inexact), but got int32."));
+}
+
+void TstTransforms::weak_inputs_have_weak_gradients() {
+  // As JAX's: the cotangent of a weak (Python scalar) input is weak, whether
+  // the output is weak too, the input is promoted on its way to a strong
+  // output, or the output does not depend on it.
+  Value s = Array::scalar(0.7, DType::F32, /*weak=*/true);
+  QVERIFY(grad(Fn1([](const Value& x) { return jnp::multiply(x, x); }))(s).weak_type());
+  TreeFn f = [](const std::vector<Tree>& a) { return Tree(jnp::sum(jnp::multiply(a[0].leaf(), a[1].leaf()))); };
+  GradOptions o;
+  o.argnums = {0, 1, 2};
+  o.argnums_tuple = true;
+  Tree g = grad(f, o)({Tree(s), Tree(arr({1, 2, 3})), Tree(s)});
+  QVERIFY(g[0].leaf().weak_type());
+  QVERIFY(!g[1].leaf().weak_type());
+  QVERIFY(g[2].leaf().weak_type());
+  QCOMPARE(g[0].leaf().array().item(0), 6.0);
+  QCOMPARE(g[2].leaf().array().item(0), 0.0);
 }
 
 void TstTransforms::perturbation_confusion() {
