@@ -46,6 +46,18 @@ Array Array::full(Shape shape, double v, DType dtype, bool weak) {
 
 Array Array::scalar(double v, DType dtype, bool weak) { return full({}, v, dtype, weak); }
 
+Array Array::python_float(double v) {
+  Array a = scalar(v, default_float_dtype(), true);
+  a.buf_->python_float_ = v;
+  a.buf_->has_python_float_ = true;
+  return a;
+}
+
+std::optional<double> Array::python_float_value() const {
+  if (!buf_ || !buf_->has_python_float_) return std::nullopt;
+  return buf_->python_float_;
+}
+
 double Array::item(int64_t i) const {
   return dispatch_dtype(dtype(), [&](auto t) -> double {
     using T = decltype(t);

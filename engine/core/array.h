@@ -3,6 +3,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -23,8 +24,12 @@ class Buffer {
   size_t nbytes() const { return nbytes_; }
 
  private:
+  friend class Array;
   void* data_;
   size_t nbytes_;
+  // Set only by Array::python_float (see there).
+  double python_float_ = 0;
+  bool has_python_float_ = false;
 };
 
 class Array {
@@ -46,6 +51,12 @@ class Array {
   }
   // A scalar of `dtype` holding `v` converted as numpy's astype would.
   static Array scalar(double v, DType dtype, bool weak = false);
+  // A weak-typed scalar of the default float dtype made from a Python float
+  // handed to a call (jit, custom_jvp) as an argument. It remembers the
+  // double, because JAX prints such an operand with the Python value
+  // (`1e-05:f32[]`), where a converted constant prints rounded to float32.
+  static Array python_float(double v);
+  std::optional<double> python_float_value() const;
   static Array full(Shape shape, double v, DType dtype, bool weak = false);
 
   bool defined() const { return buf_ != nullptr; }

@@ -261,7 +261,7 @@ std::string print_literal(const Array& v) {
   else if (v.dtype() == DType::Bool) s = v.item() != 0 ? "True" : "False";
   else if (v.dtype() == DType::I64) s = std::to_string(v.data<int64_t>()[0]);
   else if (is_integer(v.dtype())) s = std::to_string(static_cast<int64_t>(v.item()));
-  else s = py_float_repr(v.item());
+  else s = py_float_repr(v.python_float_value().value_or(v.item()));
   return s + ":" + v.aval().str_short();
 }
 

@@ -246,11 +246,11 @@ Value to_value(py::handle h, std::optional<DType> dtype) {
     // An explicit dtype also makes a weak-typed value strong, as in JAX.
     return dtype && (*dtype != v.dtype() || v.weak_type()) ? jnp::astype(v, *dtype) : v;
   }
-  if (!dtype) {
-    if (py::isinstance<py::bool_>(h)) return jnp::weak(h.cast<bool>());
-    if (py::isinstance<py::int_>(h)) return jnp::weak(h.cast<int64_t>());
-    if (py::isinstance<py::float_>(h)) return jnp::weak(h.cast<double>());
-  }
+  // Only Python's own scalars are weakly typed: numpy's np.float64 is a
+  // subclass of float but an array of its dtype, as in JAX.
+  if (!dtype && PyBool_Check(h.ptr())) return jnp::weak(h.cast<bool>());
+  if (!dtype && PyLong_CheckExact(h.ptr())) return jnp::weak(h.cast<int64_t>());
+  if (!dtype && PyFloat_CheckExact(h.ptr())) return jnp::weak(h.cast<double>());
   return from_numpy(h, dtype);
 }
 
@@ -266,6 +266,8 @@ Tree to_tree(py::handle h) {
     for (auto kv : h.cast<py::dict>()) items.emplace_back(py::str(kv.first), to_tree(kv.second));
     return Tree::dict(std::move(items));
   }
+  // A Python float argument keeps its double for printing (Array::python_float).
+  if (PyFloat_CheckExact(h.ptr())) return Tree(Value(Array::python_float(h.cast<double>())));
   return Tree(to_value(h));
 }
 

@@ -286,3 +286,24 @@ def test_non_numeric_values_get_jaxs_error():
         jit(lambda x: object())(1.0)
     with pytest.raises(TypeError, match="arrays of dtype uint8 are not supported"):
         jnp.asarray(np.zeros(2, np.uint8))
+
+
+def test_python_float_operands_print_as_jax_prints_them():
+    g = jit(lambda x, s: x * s)
+    # JAX 0.10.2 prints exactly this: the Python float handed to jit keeps
+    # its value, the one converted by mul is a float32 constant.
+    assert str(make_jaxpr(lambda x: g(x, 1e-05) + x * 1e-05)(jnp.ones(2))) == (
+        "{ lambda ; a:f32[2]. let\n"
+        "    b:f32[2] = jit[\n"
+        "      name=<lambda>\n"
+        "      jaxpr={ lambda ; a:f32[2] c:f32[]. let\n"
+        "          d:f32[] = convert_element_type[new_dtype=float32 weak_type=False] c\n"
+        "          b:f32[2] = mul a d\n"
+        "        in (b,) }\n"
+        "    ] a 1e-05:f32[]\n"
+        "    e:f32[2] = mul a 9.999999747378752e-06:f32[]\n"
+        "    f:f32[2] = add b e\n"
+        "  in (f,) }")
+    # numpy's float64 scalar is an array, not a weakly typed Python scalar.
+    assert not make_jaxpr(lambda x: x)(np.float64(1.0)).in_avals[0].weak_type
+    assert make_jaxpr(lambda x: x)(1.0).in_avals[0].weak_type
