@@ -140,7 +140,8 @@ std::vector<Value> split(const Value& x, int64_t sections, int64_t axis = 0);
 std::vector<Value> split(const Value& x, const std::vector<int64_t>& indices, int64_t axis = 0);
 Value flip(const Value& x, const Axis& axis = {});
 // Constant-mode pad: (before, after) per axis; one pair applies to all axes.
-Value pad(const Value& x, const std::vector<std::pair<int64_t, int64_t>>& pad_width, double constant = 0);
+// The constant is a scalar (a weak Python-style one by default: 0).
+Value pad(const Value& x, const std::vector<std::pair<int64_t, int64_t>>& pad_width, const Value& constant = weak(0));
 Value where(const Value& cond, const Value& x, const Value& y);
 Value clip(const Value& x, const std::optional<Value>& lo, const std::optional<Value>& hi);
 Value tril(const Value& x, int64_t k = 0);

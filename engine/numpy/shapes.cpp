@@ -226,7 +226,7 @@ Value flip(const Value& x, const Axis& axis) {
   })[0];
 }
 
-Value pad(const Value& x, const std::vector<std::pair<int64_t, int64_t>>& pad_width, double constant) {
+Value pad(const Value& x, const std::vector<std::pair<int64_t, int64_t>>& pad_width, const Value& constant) {
   std::vector<std::pair<int64_t, int64_t>> widths = pad_width;
   if (widths.size() == 1 && x.ndim() != 1) widths.assign(x.ndim(), pad_width[0]);
   if (static_cast<int64_t>(widths.size()) != x.ndim())
@@ -243,10 +243,9 @@ Value pad(const Value& x, const std::vector<std::pair<int64_t, int64_t>>& pad_wi
     key += std::to_string(lo) + "," + std::to_string(hi) + ";";
   }
   Params params{{"padding_config", Param::tuple(std::move(cfg))}};
-  // The constant travels as a Python scalar argument of the jit, as in JAX.
-  Value c = constant == std::floor(constant) && std::fabs(constant) < 2147483647.0 ? weak(static_cast<int64_t>(constant))
-                                                                                   : weak(constant);
-  return detail::named_jit("_pad", key, {x, c}, [params](std::span<const Value> a) {
+  if (constant.ndim() != 0) throw_value_error("jnp.pad: only a scalar constant_values is supported");
+  // The constant travels as an argument of the jit, as in JAX.
+  return detail::named_jit("_pad", key, {x, constant}, [params](std::span<const Value> a) {
     static const Primitive& pad_p = get_primitive("pad");
     return jxr::bind(pad_p, std::vector<Value>{a[0], convert(a[1], a[0].dtype(), false)}, params);
   })[0];

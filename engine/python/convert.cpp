@@ -266,9 +266,12 @@ Tree to_tree(py::handle h) {
     for (auto kv : h.cast<py::dict>()) items.emplace_back(py::str(kv.first), to_tree(kv.second));
     return Tree::dict(std::move(items));
   }
-  // A Python float argument keeps its double for printing (Array::python_float).
-  if (PyFloat_CheckExact(h.ptr())) return Tree(Value(Array::python_float(h.cast<double>())));
-  return Tree(to_value(h));
+  return Tree(to_call_arg(h));
+}
+
+Value to_call_arg(py::handle h) {
+  if (PyFloat_CheckExact(h.ptr())) return Array::python_float(h.cast<double>());
+  return to_value(h);
 }
 
 py::object from_tree(const Tree& t) {

@@ -20,7 +20,12 @@ pybind11::object wrap(const Value& v);
 // An Array, a Python scalar (weak-typed, as JAX), a numpy array or scalar,
 // or a nested list: the engine value (64-bit types canonicalized unless x64).
 Value to_value(pybind11::handle h, std::optional<DType> dtype = std::nullopt);
-// Tuples, lists, dicts and None as tree nodes, anything else a leaf.
+// A value handed to a call (jit, custom rules, jnp functions JAX jits) as an
+// argument: to_value, except that a Python float remembers its double, which
+// JAX prints for such an operand (Array::python_float).
+Value to_call_arg(pybind11::handle h);
+// Tuples, lists, dicts and None as tree nodes, anything else a leaf
+// (converted by to_call_arg).
 Tree to_tree(pybind11::handle h);
 pybind11::object from_tree(const Tree& t);
 

@@ -434,10 +434,10 @@ void bind_shapes(py::module_& m) {
       py::arg("array"), py::arg("shape"));
   m.def(
       "pad",
-      [](py::handle x, py::handle pad_width, const std::string& mode, double constant_values) {
+      [](py::handle x, py::handle pad_width, const std::string& mode, py::handle constant_values) {
         if (mode != "constant") not_supported("jnp.pad mode '" + mode + "'");
         PySourceScope src;
-        return wrap(jnp::pad(to_value(x), pad_widths(pad_width), constant_values));
+        return wrap(jnp::pad(to_value(x), pad_widths(pad_width), to_call_arg(constant_values)));
       },
       py::arg("array"), py::arg("pad_width"), py::arg("mode") = "constant", py::arg("constant_values") = 0);
   m.def(

@@ -213,7 +213,7 @@ void TestNumpy::shapes() {
   std::vector<Value> uneven = jnp::split(iota(5, {5}), std::vector<int64_t>{1, 3});
   CHECK(uneven[1], arr({1, 2}));
   CHECK(jnp::flip(x), arr({5, 4, 3, 2, 1, 0}, {2, 3}));
-  CHECK(jnp::pad(arr({1, 2}), {{1, 2}}, 9), arr({9, 1, 2, 9, 9}));
+  CHECK(jnp::pad(arr({1, 2}), {{1, 2}}, jnp::weak(9)), arr({9, 1, 2, 9, 9}));
   CHECK(jnp::pad(arr({1}, {1, 1}), {{1, 0}}), arr({0, 0, 0, 1}, {2, 2}));
   CHECK(jnp::sort(arr({3, 1, 2})), arr({1, 2, 3}));
 }

@@ -441,3 +441,25 @@ def test_jaxpr_norm_and_sum_dtype():
 def test_errors(call, exc):
     with pytest.raises(exc):
         call()
+
+
+def test_pad_constant_and_clip_method_stage_as_jax():
+    # JAX 0.10.2: a float constant_values travels as a Python float argument.
+    text = str(jaxray.make_jaxpr(lambda x: jnp.pad(x, 1, constant_values=3.0))(jnp.ones(2)))
+    assert "jaxpr={ lambda ; a:f32[2] c:f32[]. let" in text and text.endswith("    ] a 3.0:f32[]\n  in (b,) }")
+    np.testing.assert_array_equal(np.asarray(jnp.pad(jnp.ones(2, jnp.int32), (1, 2), constant_values=7)),
+                                  [7, 1, 1, 7, 7])
+    # JAX 0.10.2 prints exactly this: the method passes (max, min) by keyword.
+    assert str(jaxray.make_jaxpr(lambda x: x.clip(1.0, 2.0))(jnp.ones(2))) == (
+        "{ lambda ; a:f32[2]. let\n"
+        "    b:f32[2] = jit[\n"
+        "      name=clip\n"
+        "      jaxpr={ lambda ; a:f32[2] c:f32[] d:f32[]. let\n"
+        "          e:f32[] = convert_element_type[new_dtype=float32 weak_type=False] d\n"
+        "          f:f32[2] = max e a\n"
+        "          g:f32[] = convert_element_type[new_dtype=float32 weak_type=False] c\n"
+        "          b:f32[2] = min g f\n"
+        "        in (b,) }\n"
+        "    ] a 2.0:f32[] 1.0:f32[]\n"
+        "  in (b,) }")
+    np.testing.assert_array_equal(np.asarray(jnp.arange(5.0).clip(max=2)), [0, 1, 2, 2, 2])

@@ -136,3 +136,18 @@ def argsort(a, axis=-1, *, stable=True, descending=False):
         a, iota = _lax.rev(a, (dimension,)), _lax.rev(iota, (dimension,))
     _, indices = _lax.sort_key_val(a, iota, dimension=dimension, is_stable=stable)
     return _lax.rev(indices, (dimension,)) if descending else indices
+
+
+def _clip_by_keyword(arr, *, max=None, min=None):
+    if min is not None:
+        arr = maximum(min, arr)
+    if max is not None:
+        arr = minimum(max, arr)
+    return arr
+
+
+# Array.clip hands its bounds to jnp.clip by keyword, so JAX's jit orders
+# them by name (max, then min); the function jnp.clip passes them in place.
+_clip_by_keyword.__name__ = "clip"
+_clip_by_keyword = _jit(_clip_by_keyword)
+ndarray.clip = lambda self, min=None, max=None: _clip_by_keyword(self, max=max, min=min)
