@@ -121,6 +121,11 @@ Value full_like(const Value& x, double fill_value);
 Value arange(int64_t stop);  // int32
 Value arange(double stop);   // float32
 Value arange(double start, double stop, double step = 1, std::optional<DType> dtype = std::nullopt);
+// jnp.linspace, staged as JAX's jit[name=_linspace] (differentiable in start
+// and stop, which may be arrays: the samples run along `axis`). With
+// `retstep` the result is {samples, step}, else {samples}.
+std::vector<Value> linspace(const Value& start, const Value& stop, int64_t num, bool endpoint, bool retstep,
+                            std::optional<DType> dtype = std::nullopt, int64_t axis = 0);
 Value linspace(double start, double stop, int64_t num = 50, bool endpoint = true, DType dtype = DType::F32);
 Value eye(int64_t n, std::optional<int64_t> m = std::nullopt, int64_t k = 0, DType dtype = DType::F32);
 Value astype(const Value& x, DType dtype);

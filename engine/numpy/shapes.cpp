@@ -40,14 +40,62 @@ Value arange(double start, double stop, double step, std::optional<DType> dtype)
   return array(v, Shape{n}, dt);
 }
 
-Value linspace(double start, double stop, int64_t num, bool endpoint, DType dtype) {
+std::vector<Value> linspace(const Value& start, const Value& stop, int64_t num, bool endpoint, bool retstep,
+                            std::optional<DType> dtype, int64_t axis) {
   if (num < 0) throw_value_error("Number of samples, " + std::to_string(num) + ", must be non-negative.");
-  std::vector<double> v;
-  int64_t div = endpoint ? num - 1 : num;
-  double step = div > 0 ? (stop - start) / static_cast<double>(div) : 0;
-  for (int64_t i = 0; i < num; ++i) v.push_back(start + static_cast<double>(i) * step);
-  if (endpoint && num > 1) v.back() = stop;
-  return array(v, Shape{num}, dtype);
+  DType out_dtype = dtype ? canonicalize_dtype(*dtype) : result_type({start, stop}).dtype;
+  if (!dtype && !is_floating(out_dtype)) out_dtype = default_float_dtype();
+  DType comp = is_floating(out_dtype) ? out_dtype : default_float_dtype();
+  std::string key = std::to_string(num) + (endpoint ? "e" : "") + (retstep ? "r" : "") + std::string(dtype_name(out_dtype)) + "/" +
+                    std::to_string(axis);
+  return detail::named_jit("_linspace", key, {start, stop}, [=](std::span<const Value> a) {
+    Value lo = convert(a[0], comp, false);
+    Value hi = convert(a[1], comp, false);
+    Shape bounds = broadcast_shapes({lo.shape(), hi.shape()});
+    Value blo = broadcast_to(lo, bounds), bhi = broadcast_to(hi, bounds);
+    int64_t ax = axis < 0 ? static_cast<int64_t>(bounds.size()) + axis + 1 : axis;
+    if (ax < 0 || ax > static_cast<int64_t>(bounds.size()))
+      throw_value_error("axis " + std::to_string(axis) + " is out of bounds for linspace of rank " +
+                        std::to_string(bounds.size() + 1));
+    bounds.insert(bounds.begin() + ax, 1);
+    int64_t div = endpoint ? num - 1 : num;
+    Value out, delta;
+    if (num > 1) {
+      Value span = lax::sub(hi, lo);
+      delta = lax::div(span, Array::scalar(static_cast<double>(div), comp));
+      Shape iota_shape(bounds.size(), 1);
+      iota_shape[ax] = div;
+      Value ramp = reshape(lax::iota(comp, {div}, 0), iota_shape);
+      Value step = lax::div(ramp, Array::scalar(static_cast<double>(div), comp));
+      // start * (1 - step) + stop * step recovers both ends exactly.
+      Value lo_b = reshape(blo, bounds);
+      Value rest = subtract(weak(1), step);
+      Value from_lo = multiply(lo_b, rest);
+      Value hi_b = reshape(bhi, bounds);
+      Value from_hi = multiply(hi_b, step);
+      out = add(from_lo, from_hi);
+      if (endpoint) {
+        Value last = lax::expand_dims(bhi, {ax});
+        out = lax::concatenate({out, last}, ax);
+      }
+    } else if (num == 1) {
+      delta = endpoint ? Value(Array::scalar(std::nan(""), comp)) : lax::sub(hi, lo);
+      out = reshape(blo, bounds);
+    } else {
+      delta = Array::scalar(std::nan(""), comp);
+      Shape empty = bounds;
+      empty[ax] = 0;
+      out = zeros(empty, comp);
+    }
+    if (is_integer(out_dtype)) out = lax::floor(out);
+    std::vector<Value> res{convert(out, out_dtype, false)};
+    if (retstep) res.push_back(delta);
+    return res;
+  });
+}
+
+Value linspace(double start, double stop, int64_t num, bool endpoint, DType dtype) {
+  return linspace(weak(start), weak(stop), num, endpoint, false, dtype)[0];
 }
 
 Value eye(int64_t n, std::optional<int64_t> m, int64_t k, DType dtype) {

@@ -358,12 +358,14 @@ void bind_creation(py::module_& m) {
       py::arg("start"), py::arg("stop") = py::none(), py::arg("step") = py::none(), py::arg("dtype") = py::none());
   m.def(
       "linspace",
-      [](double start, double stop, int64_t num, bool endpoint, bool retstep, py::handle dtype, int64_t axis) {
-        if (retstep || axis != 0) not_supported("linspace with retstep or axis");
-        if (num < 0)
-          throw Error(ErrorKind::Value, "Number of samples, " + std::to_string(num) + ", must be non-negative.");
+      [](py::handle start, py::handle stop, int64_t num, bool endpoint, bool retstep, py::handle dtype,
+         int64_t axis) -> py::object {
         PySourceScope src;
-        return wrap(jnp::linspace(start, stop, num, endpoint, dtype_or(dtype, default_float_dtype())));
+        std::optional<DType> d;
+        if (!dtype.is_none()) d = dtype_of(dtype);
+        std::vector<Value> r = jnp::linspace(to_call_arg(start), to_call_arg(stop), num, endpoint, retstep, d, axis);
+        if (retstep) return py::make_tuple(wrap(r[0]), wrap(r[1]));
+        return wrap(r[0]);
       },
       py::arg("start"), py::arg("stop"), py::arg("num") = 50, py::arg("endpoint") = true, py::arg("retstep") = false,
       py::arg("dtype") = py::none(), py::arg("axis") = 0);

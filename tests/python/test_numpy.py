@@ -463,3 +463,32 @@ def test_pad_constant_and_clip_method_stage_as_jax():
         "    ] a 2.0:f32[] 1.0:f32[]\n"
         "  in (b,) }")
     np.testing.assert_array_equal(np.asarray(jnp.arange(5.0).clip(max=2)), [0, 1, 2, 2, 2])
+
+
+def test_linspace_stages_as_jax_and_differentiates_in_its_bounds():
+    # JAX 0.10.2 prints exactly this.
+    assert str(jaxray.make_jaxpr(lambda a, b: jnp.linspace(a, b, 3, endpoint=False, axis=-1, retstep=True))(
+        jnp.ones(2), jnp.zeros(2))) == (
+        "let _linspace = { lambda ; a:f32[2] b:f32[2]. let\n"
+        "    c:f32[2] = sub b a\n"
+        "    d:f32[2] = div c 3.0:f32[]\n"
+        "    e:f32[3] = iota[dimension=0 dtype=float32 shape=(3,) sharding=None] \n"
+        "    f:f32[1,3] = reshape[dimensions=None new_sizes=(1, 3) sharding=None] e\n"
+        "    g:f32[1,3] = div f 3.0:f32[]\n"
+        "    h:f32[2,1] = reshape[dimensions=None new_sizes=(2, 1) sharding=None] a\n"
+        "    i:f32[1,3] = sub 1.0:f32[] g\n"
+        "    j:f32[2,3] = mul h i\n"
+        "    k:f32[2,1] = reshape[dimensions=None new_sizes=(2, 1) sharding=None] b\n"
+        "    l:f32[2,3] = mul k g\n"
+        "    m:f32[2,3] = add j l\n"
+        "  in (m, d) } in\n"
+        "{ lambda ; n:f32[2] o:f32[2]. let\n"
+        "    p:f32[2,3] q:f32[2] = jit[name=_linspace jaxpr=_linspace] n o\n"
+        "  in (p, q) }")
+    samples, step = jnp.linspace(jnp.zeros(2), jnp.asarray([3.0, 6.0]), 4, retstep=True, axis=1)
+    np.testing.assert_allclose(np.asarray(samples), [[0, 1, 2, 3], [0, 2, 4, 6]])
+    np.testing.assert_allclose(np.asarray(step), [1.0, 2.0])
+    np.testing.assert_array_equal(np.asarray(jnp.linspace(1, 10, 4, dtype=jnp.int32)), [1, 4, 7, 10])
+    assert jnp.linspace(0, 1, 0).shape == (0,) and float(jnp.linspace(2, 3, 1)[0]) == 2.0
+    # d/da sum(a * (1 - t) + 1 * t) over t = 0, 1/4, ..., 1 is sum(1 - t) = 2.5
+    assert float(grad(lambda a: jnp.linspace(a, 1.0, 5).sum())(0.5)) == 2.5
