@@ -81,7 +81,18 @@ std::vector<jnp::Index> to_index(py::handle idx) {
     } else if (py::isinstance<py::int_>(h) && !py::isinstance<py::bool_>(h)) {
       out.push_back(jnp::Index(h.cast<int64_t>()));
     } else {
-      out.push_back(jnp::Index(to_value(h)));
+      Value v = to_value(h);
+      if (v.dtype() != DType::Bool || v.ndim() == 0) {
+        out.push_back(jnp::Index(v));
+        return;
+      }
+      // x[mask] is x[mask.nonzero()]: its shape depends on the mask's values,
+      // so (as in JAX) only a concrete mask can index.
+      if (v.is_tracer())
+        throw Error(ErrorKind::Index, "Array boolean indices must be concrete; got " + v.aval().type_str() +
+                                          " (NonConcreteBooleanIndexError: use jnp.where(mask, x, 0) under a "
+                                          "transformation)");
+      for (py::handle nz : numpy_module().attr("nonzero")(wrap(v))) out.push_back(jnp::Index(to_value(nz)));
     }
   };
   if (py::isinstance<py::tuple>(idx))

@@ -492,3 +492,11 @@ def test_linspace_stages_as_jax_and_differentiates_in_its_bounds():
     assert jnp.linspace(0, 1, 0).shape == (0,) and float(jnp.linspace(2, 3, 1)[0]) == 2.0
     # d/da sum(a * (1 - t) + 1 * t) over t = 0, 1/4, ..., 1 is sum(1 - t) = 2.5
     assert float(grad(lambda a: jnp.linspace(a, 1.0, 5).sum())(0.5)) == 2.5
+
+
+def test_boolean_mask_indexing_needs_a_concrete_mask():
+    x = jnp.arange(6.0).reshape(2, 3)
+    np.testing.assert_array_equal(np.asarray(x[x > 2]), [3.0, 4.0, 5.0])
+    np.testing.assert_array_equal(np.asarray(x[:, np.array([True, False, True])]), [[0, 2], [3, 5]])
+    with pytest.raises(IndexError, match=r"Array boolean indices must be concrete; got bool\[2,3\]"):
+        jit(lambda v: v[v > 2])(x)
