@@ -2,6 +2,9 @@
 BUILD_DIR ?= build
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
+# bench_python.py needs jax beside jaxray: the conformance suite's virtualenv
+# has both once `make test` has run with a package registry in reach.
+BENCH_PYTHON ?= $(shell test -x $(BUILD_DIR)/conformance-venv/bin/python && echo $(BUILD_DIR)/conformance-venv/bin/python || echo python3)
 
 .PHONY: all deps configure build test run bench clean
 
@@ -27,7 +30,7 @@ run: build
 bench: build
 	$(BUILD_DIR)/bin/bench_core
 	$(BUILD_DIR)/bin/bench_transforms
-	PYTHONPATH=$(BUILD_DIR)/python python3 bench/bench_python.py
+	PYTHONPATH=$(BUILD_DIR)/python $(BENCH_PYTHON) bench/bench_python.py
 
 clean:
 	rm -rf $(BUILD_DIR)
