@@ -137,68 +137,95 @@ void check_number(std::string_view prim, DType d) {
     throw_type_error(std::string(prim) + " does not accept dtype bool. Accepted dtypes are subtypes of number.");
 }
 
-// Pairwise summation over reduced offsets: error grows as O(log n) rather
-// than O(n), which keeps long f32 sums close to numpy's.
+// The reduced elements of one output element: read through precomputed
+// offsets in general, or as one contiguous run when the reduced axes are the
+// trailing ones (full reductions, sums over the last axis), which skips
+// building the offsets.
 template <class T>
-Acc<T> pairwise_sum(const T* base, const int64_t* offs, int64_t n) {
+struct Gathered {
+  const T* base;
+  const int64_t* offs;
+  T operator[](int64_t i) const { return base[offs[i]]; }
+};
+template <class T>
+struct Contiguous {
+  const T* base;
+  T operator[](int64_t i) const { return base[i]; }
+};
+
+// Pairwise summation: error grows as O(log n) rather than O(n), which keeps
+// long f32 sums close to numpy's.
+template <class T, class Src>
+Acc<T> pairwise_sum(const Src& src, int64_t lo, int64_t n) {
   if (n <= 8) {
     Acc<T> s = Acc<T>(0);
-    for (int64_t i = 0; i < n; ++i) s = add<Acc<T>>(s, load(base[offs[i]]));
+    for (int64_t i = lo; i < lo + n; ++i) s = add<Acc<T>>(s, load(src[i]));
     return s;
   }
   int64_t h = n / 2;
-  return pairwise_sum(base, offs, h) + pairwise_sum(base, offs + h, n - h);
+  return pairwise_sum<T>(src, lo, h) + pairwise_sum<T>(src, lo + h, n - h);
 }
 
 enum class RedOp { Sum, Prod, Max, Min, And, Or };
 
-template <class T>
-Acc<T> reduce_run(RedOp op, const T* base, const std::vector<int64_t>& offs) {
-  const int64_t n = static_cast<int64_t>(offs.size());
+template <class T, class Src>
+Acc<T> reduce_run(RedOp op, const Src& src, int64_t n) {
   if constexpr (std::is_same_v<T, bool>) {
     // Bool max/min/and/or are any/all; sum and prod are rejected by dtype.
     bool any = false, all = true;
     for (int64_t i = 0; i < n; ++i) {
-      any = any || base[offs[i]];
-      all = all && base[offs[i]];
+      any = any || src[i];
+      all = all && src[i];
     }
     return (op == RedOp::Max || op == RedOp::Or) ? any : all;
   } else {
     using A = Acc<T>;
     switch (op) {
       case RedOp::Sum:
-        if constexpr (std::is_floating_point_v<A>) return pairwise_sum(base, offs.data(), n);
+        if constexpr (std::is_floating_point_v<A>) return pairwise_sum<T>(src, 0, n);
         else {
           A s = 0;
-          for (int64_t o : offs) s = add<A>(s, base[o]);
+          for (int64_t i = 0; i < n; ++i) s = add<A>(s, src[i]);
           return s;
         }
       case RedOp::Prod: {
         A p = A(1);
-        for (int64_t o : offs) p = mul<A>(p, load(base[o]));
+        for (int64_t i = 0; i < n; ++i) p = mul<A>(p, load(src[i]));
         return p;
       }
       case RedOp::Max: {
         A m = lowest<A>();
-        for (int64_t o : offs) m = max_nan<A>(m, load(base[o]));
+        for (int64_t i = 0; i < n; ++i) m = max_nan<A>(m, load(src[i]));
         return m;
       }
       case RedOp::Min: {
         A m = highest<A>();
-        for (int64_t o : offs) m = min_nan<A>(m, load(base[o]));
+        for (int64_t i = 0; i < n; ++i) m = min_nan<A>(m, load(src[i]));
         return m;
       }
       case RedOp::And:
       case RedOp::Or:
         if constexpr (kInt<T>) {
           T r = op == RedOp::And ? T(~T(0)) : T(0);
-          for (int64_t o : offs) r = op == RedOp::And ? T(r & base[o]) : T(r | base[o]);
+          for (int64_t i = 0; i < n; ++i) r = op == RedOp::And ? T(r & src[i]) : T(r | src[i]);
           return r;
         }
         break;
     }
     return A(0);
   }
+}
+
+// The number of elements each output reduces when the reduced axes are
+// exactly the trailing ones, else 0.
+int64_t trailing_run(const Shape& shape, std::vector<int64_t> axes) {
+  std::sort(axes.begin(), axes.end());
+  int64_t first = static_cast<int64_t>(shape.size() - axes.size()), run = 1;
+  for (size_t k = 0; k < axes.size(); ++k) {
+    if (axes[k] != first + static_cast<int64_t>(k)) return 0;
+    run *= shape[axes[k]];
+  }
+  return run;
 }
 
 void define_reduce(const char* name, const char* synopsis, RedOp op) {
@@ -219,13 +246,21 @@ void define_reduce(const char* name, const char* synopsis, RedOp op) {
   };
   p.impl = [op](std::span<const Array> in, const Params& params, std::span<const ShapedArray> out_avals) {
     Array out = Array::allocate(out_avals[0]);
-    ReductionPlan plan = plan_reduction(in[0].shape(), params.get_ints("axes"));
+    std::vector<int64_t> axes = params.get_ints("axes");
+    int64_t run = trailing_run(in[0].shape(), axes);
     dispatch_dtype(in[0].dtype(), [&](auto t) {
       using T = decltype(t);
       const T* x = in[0].data<T>();
       T* y = out.mutable_data<T>();
+      if (run > 0) {
+        for (int64_t i = 0, n = out.size(); i < n; ++i)
+          y[i] = convert_scalar<T>(reduce_run<T>(op, Contiguous<T>{x + i * run}, run));
+        return;
+      }
+      ReductionPlan plan = plan_reduction(in[0].shape(), axes);
+      const int64_t m = static_cast<int64_t>(plan.reduced.size());
       for (size_t i = 0; i < plan.out_base.size(); ++i)
-        y[i] = convert_scalar<T>(reduce_run<T>(op, x + plan.out_base[i], plan.reduced));
+        y[i] = convert_scalar<T>(reduce_run<T>(op, Gathered<T>{x + plan.out_base[i], plan.reduced.data()}, m));
     });
     return std::vector<Array>{out};
   };
