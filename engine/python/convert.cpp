@@ -105,8 +105,17 @@ std::vector<jnp::Index> to_index(py::handle idx) {
 
 using Binary = Value (*)(const Value&, const Value&);
 
+// Operands an Array's operators take; for anything else (None, strings,
+// lists) they return NotImplemented so that Python tries the other operand,
+// as JAX's operators do.
+bool operand_like(py::handle b) {
+  return py::isinstance<PyArray>(b) || PyBool_Check(b.ptr()) || PyLong_Check(b.ptr()) || PyFloat_Check(b.ptr()) ||
+         py::isinstance(b, numpy_module().attr("generic")) || py::isinstance(b, numpy_module().attr("ndarray"));
+}
+
 template <Binary F>
 py::object binop(const PyArray& a, py::handle b) {
+  if (!operand_like(b)) return py::reinterpret_borrow<py::object>(Py_NotImplemented);
   PySourceScope src;
   return wrap(F(a.value, to_value(b)));
 }
@@ -121,6 +130,7 @@ py::object unop(const PyArray& a) {
 
 template <Binary F>
 py::object rbinop(const PyArray& a, py::handle b) {
+  if (!operand_like(b)) return py::reinterpret_borrow<py::object>(Py_NotImplemented);
   PySourceScope src;
   return wrap(F(to_value(b), a.value));
 }

@@ -307,3 +307,24 @@ def test_python_float_operands_print_as_jax_prints_them():
     # numpy's float64 scalar is an array, not a weakly typed Python scalar.
     assert not make_jaxpr(lambda x: x)(np.float64(1.0)).in_avals[0].weak_type
     assert make_jaxpr(lambda x: x)(1.0).in_avals[0].weak_type
+
+
+def test_array_python_protocols():
+    import copy
+    import pickle
+
+    x = jnp.asarray(3.14159)
+    assert f"{x:.2f}" == "3.14" and [1, 2, 3][jnp.asarray(2)] == 3 and float(round(x)) == 3.0
+    with pytest.raises(TypeError, match="Only integer scalar arrays"):
+        [1][jnp.asarray(0.5)]
+    params = {"w": jnp.arange(3.0)}
+    assert copy.deepcopy(params)["w"] is params["w"]  # immutable: shared
+    back = pickle.loads(pickle.dumps(params))
+    assert back["w"].dtype == np.float32 and np.asarray(back["w"]).tolist() == [0.0, 1.0, 2.0]
+    with pytest.raises(TypeError, match="cannot pickle a traced array"):
+        jit(lambda v: pickle.dumps(v))(1.0)
+    # Operators defer to the other operand for what is not array-like.
+    assert (jnp.arange(3) == None) is False  # noqa: E711
+    with pytest.raises(TypeError, match="unsupported operand"):
+        jnp.arange(3) + [1]
+    assert isinstance(np.ones(3) + jnp.arange(3), jaxray.Array)

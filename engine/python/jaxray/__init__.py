@@ -34,6 +34,36 @@ Array.__str__ = lambda self: (repr(self) if self.is_tracer else str(_np.asarray(
 Array.__iter__ = lambda self: (self[i] for i in range(len(self)))
 
 
+def _array_format(self, spec):
+    value = _np.asarray(self)
+    return format(value[()] if value.ndim == 0 else value, spec)
+
+
+def _array_index(self):
+    if self.ndim != 0 or not _np.issubdtype(self.dtype, _np.integer):
+        raise TypeError("Only integer scalar arrays can be converted to a scalar index.")
+    return int(self)
+
+
+def _array_reduce(self):
+    if self.is_tracer:
+        raise TypeError(f"cannot pickle a traced array ({self.aval_str}): pickle its concrete value instead")
+    return (_unpickle_array, (_np.asarray(self),))
+
+
+def _unpickle_array(value):
+    return numpy.asarray(value)
+
+
+Array.__format__ = _array_format
+Array.__index__ = _array_index
+Array.__round__ = lambda self, ndigits=None: numpy.round(self)
+# Arrays are immutable: copies may share them.
+Array.__copy__ = lambda self: self
+Array.__deepcopy__ = lambda self, memo: self
+Array.__reduce__ = _array_reduce
+
+
 # --- flattening helpers -----------------------------------------------------
 
 def _flatten_args(args):
