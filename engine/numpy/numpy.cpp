@@ -226,32 +226,67 @@ Value true_divide(const Value& x, const Value& y) {
 }
 Value divide(const Value& x, const Value& y) { return true_divide(x, y); }
 
+// jit[name=floor_divide] and jit[name=remainder] with JAX's equations, in
+// its order (every intermediate is named: C++ leaves argument order open).
 Value floor_divide(const Value& x, const Value& y) {
-  std::vector<Value> a = promote_args("floor_divide", {x, y});
-  const Value &p = a[0], &q = a[1];
-  if (p.dtype() == DType::Bool) throw_type_error("floor_divide does not support bool operands");
-  if (is_integer(p.dtype())) {
-    Value d = lax::div(p, q);
-    if (is_unsigned(p.dtype())) return d;
-    Value z = zero_like(p);
-    Value fix = lax::bitwise_and(lax::ne(lax::sign(p), lax::sign(q)), lax::ne(lax::rem(p, q), z));
-    return lax::select_n(fix, {d, lax::sub(d, Array::scalar(1, p.dtype()))});
-  }
-  // numpy's float floor division: through the truncated remainder.
-  Value mod = lax::rem(p, q);
-  Value d = lax::div(lax::sub(p, mod), q);
-  Value ind = lax::bitwise_and(lax::ne(mod, zero_like(mod)), lax::ne(lax::sign(q), lax::sign(mod)));
-  d = lax::select_n(ind, {d, lax::sub(d, Array::scalar(1, d.dtype()))});
-  return lax::round(d, 1);
+  return detail::named_jit("floor_divide", "", {x, y}, [](std::span<const Value> in) {
+    std::vector<Value> a = promote_args("floor_divide", {in[0], in[1]});
+    const Value &p = a[0], &q = a[1];
+    if (p.dtype() == DType::Bool) throw_type_error("floor_divide does not support bool operands");
+    Value zero = zero_like(p);
+    if (is_integer(p.dtype())) {
+      Value quotient = lax::div(p, q);
+      if (is_unsigned(p.dtype())) return std::vector<Value>{quotient};
+      Value sign_p = lax::sign(p);
+      Value sign_q = lax::sign(q);
+      Value signs_differ = lax::ne(sign_p, sign_q);
+      Value r = lax::rem(p, q);
+      Value inexact = lax::ne(r, zero);
+      Value select = logical_and(signs_differ, inexact);
+      Value lower = lax::sub(quotient, Array::scalar(1, p.dtype()));
+      return std::vector<Value>{where(select, lower, quotient)};
+    }
+    // CPython's float_divmod: through the truncated remainder.
+    Value mod = lax::rem(p, q);
+    Value by_zero = lax::eq(q, zero);
+    Value p_minus_mod = lax::sub(p, mod);
+    Value corrected = where(by_zero, p, p_minus_mod);
+    Value div = lax::div(corrected, q);
+    Value mod_nonzero = lax::ne(mod, zero);
+    Value sign_q = lax::sign(q);
+    Value sign_mod = lax::sign(mod);
+    Value signs_differ = lax::ne(sign_q, sign_mod);
+    Value ind = lax::bitwise_and(mod_nonzero, signs_differ);
+    // JAX computes divmod's corrected remainder too; it stays in the jaxpr.
+    Value mod_plus_q = lax::add(mod, q);
+    lax::select_n(ind, {mod, mod_plus_q});
+    Value div_minus_one = lax::sub(div, Array::scalar(1, div.dtype()));
+    Value floored = lax::select_n(ind, {div, div_minus_one});
+    return std::vector<Value>{lax::round(floored, 0)};
+  })[0];
 }
 
 Value remainder(const Value& x, const Value& y) {
-  std::vector<Value> a = promote_args("remainder", {x, y});
-  Value r = lax::rem(a[0], a[1]);
-  if (is_unsigned(r.dtype())) return r;
-  Value z = zero_like(r);
-  Value fix = lax::bitwise_and(lax::ne(lax::lt(r, z), lax::lt(a[1], z)), lax::ne(r, z));
-  return lax::select_n(fix, {r, lax::add(r, a[1])});
+  return detail::named_jit("remainder", "", {x, y}, [](std::span<const Value> in) {
+    std::vector<Value> a = promote_args("remainder", {in[0], in[1]});
+    const Value& p = a[0];
+    Value q = a[1];
+    Value zero = zero_like(p);
+    if (is_integer(q.dtype())) {
+      // A zero divisor becomes one, so the integer rem cannot trap.
+      Value by_zero = lax::eq(q, zero);
+      Value ones = full_like(q, 1);
+      q = where(by_zero, ones, q);
+    }
+    Value trunc = lax::rem(p, q);
+    Value trunc_nonzero = lax::ne(trunc, zero);
+    Value trunc_negative = lax::lt(trunc, zero);
+    Value q_negative = lax::lt(q, zero);
+    Value signs_differ = lax::ne(trunc_negative, q_negative);
+    Value do_plus = lax::bitwise_and(signs_differ, trunc_nonzero);
+    Value plus = lax::add(trunc, q);
+    return std::vector<Value>{lax::select_n(do_plus, {trunc, plus})};
+  })[0];
 }
 
 Value power(const Value& x, int y) {

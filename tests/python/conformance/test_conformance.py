@@ -103,15 +103,13 @@ table([
     ("jnp.sqrt", (P,)), ("jnp.cbrt", (P,)), ("jnp.reciprocal", (P,)),
     ("jnp.arctan2", (V, P)), ("jnp.power", (P, V)),
 ], **TRANSCENDENTAL)
-NOT_JITTED = {"jaxpr": "jnp.floor_divide, remainder and mod: JAX 0.10.2 stages each as jit[name=...]; "
-                       "jaxray inlines the body"}
 
 table([
     ("jnp.negative", (V,)), ("jnp.abs", (V,)), ("jnp.absolute", (V,)), ("jnp.square", (V,)),
     ("jnp.sign", (V,)), ("jnp.floor", (V,)), ("jnp.ceil", (V,)), ("jnp.round", (V,)),
     ("jnp.add", (V, P)), ("jnp.subtract", (V, P)), ("jnp.multiply", (V, P)),
-    ("jnp.divide", (V, P)), ("jnp.true_divide", (V, P)), ("jnp.floor_divide", (V, P), dict(xfail=NOT_JITTED)),
-    ("jnp.remainder", (V, P), dict(xfail=NOT_JITTED)), ("jnp.maximum", (V, U)), ("jnp.minimum", (V, U)),
+    ("jnp.divide", (V, P)), ("jnp.true_divide", (V, P)), ("jnp.floor_divide", (V, P)),
+    ("jnp.remainder", (V, P)), ("jnp.maximum", (V, U)), ("jnp.minimum", (V, U)),
     ("jnp.zeros_like", (V,)), ("jnp.ones_like", (V,)), ("jnp.ravel", (M,)),
 ])
 table([
@@ -123,13 +121,13 @@ table([
     ("jnp.arcsinh", (V,)), ("jnp.arccosh", (GT1,)), ("jnp.arctanh", (U,)),
     ("jnp.exp2", (V,)), ("jnp.log2", (P,)), ("jnp.log10", (P,)),
 ], **TRANSCENDENTAL)
-table([("jnp.positive", (V,)), ("jnp.mod", (V, P), dict(xfail=NOT_JITTED))])
+table([("jnp.positive", (V,)), ("jnp.mod", (V, P))])
 table([
     ("jnp.logical_xor", (B, ~B)), ("jnp.isinf", (V,)),
     ("jnp.bitwise_and", (I, I + 1)), ("jnp.bitwise_or", (I, I + 1)), ("jnp.bitwise_xor", (I, I + 1)),
     ("jnp.invert", (I,)),
 ], **NONDIFF)
-table([("jnp.add", (I, I)), ("jnp.multiply", (I, V)), ("jnp.floor_divide", (I, np.int32(2)), dict(xfail=NOT_JITTED))],
+table([("jnp.add", (I, I)), ("jnp.multiply", (I, V)), ("jnp.floor_divide", (I, np.int32(2)))],
       suffix="_int32", **NONDIFF)
 
 
