@@ -315,6 +315,35 @@ py::object from_tree(const Tree& t) {
   return py::none();
 }
 
+std::vector<Tree> to_trees(py::handle seq) {
+  std::vector<Tree> out;
+  for (py::handle h : seq) out.push_back(to_tree(h));
+  return out;
+}
+
+py::tuple from_trees(const std::vector<Tree>& ts) {
+  py::tuple t(ts.size());
+  for (size_t i = 0; i < ts.size(); ++i) t[i] = from_tree(ts[i]);
+  return t;
+}
+
+namespace {
+void release_callable(py::function* f) {
+#if PY_VERSION_HEX >= 0x030D0000
+  if (!Py_IsInitialized() || Py_IsFinalizing()) f->release();
+#else
+  if (!Py_IsInitialized() || _Py_IsFinalizing()) f->release();
+#endif
+  delete f;
+}
+}  // namespace
+
+PyCallable::PyCallable(py::function f) : f_(new py::function(std::move(f)), release_callable) {}
+
+TreeFn tree_fn(py::function f) {
+  return [f = PyCallable(std::move(f))](const std::vector<Tree>& args) { return to_tree(f(*from_trees(args))); };
+}
+
 DType dtype_of(py::handle dtype) {
   std::string name = py::str(numpy_module().attr("dtype")(dtype).attr("name"));
   std::optional<DType> d = dtype_from_name(name);

@@ -5,6 +5,7 @@
 
 #include <optional>
 
+#include "engine/api.h"
 #include "engine/core/trace.h"
 #include "engine/numpy/numpy.h"
 #include "engine/pytree.h"
@@ -28,6 +29,28 @@ Value to_call_arg(pybind11::handle h);
 // (converted by to_call_arg).
 Tree to_tree(pybind11::handle h);
 pybind11::object from_tree(const Tree& t);
+// Every item of a Python sequence as a tree, and trees as a Python tuple.
+std::vector<Tree> to_trees(pybind11::handle seq);
+pybind11::tuple from_trees(const std::vector<Tree>& ts);
+
+// A Python callable held by engine objects (custom rules, jit caches, the
+// jaxprs they keep). Those can outlive the interpreter in static caches; a
+// reference still held then is leaked, as it cannot be released without
+// Python.
+class PyCallable {
+ public:
+  explicit PyCallable(pybind11::function f);
+  template <typename... Args>
+  pybind11::object operator()(Args&&... args) const {
+    return (*f_)(std::forward<Args>(args)...);
+  }
+
+ private:
+  std::shared_ptr<pybind11::function> f_;
+};
+
+// f as an engine function of trees: one Python argument per tree.
+TreeFn tree_fn(pybind11::function f);
 
 // numpy's axis argument: None (all axes), an int or a sequence of ints.
 jnp::Axis to_axis(pybind11::handle axis);

@@ -43,32 +43,10 @@ void translate(const Error& e) {
   }
 }
 
-// --- function adapters ------------------------------------------------------
-
-TreeFn tree_fn_of(py::function f) {
-  return [f = std::move(f)](const std::vector<Tree>& args) {
-    py::tuple a(args.size());
-    for (size_t i = 0; i < args.size(); ++i) a[i] = from_tree(args[i]);
-    return to_tree(f(*a));
-  };
-}
-
-std::vector<Tree> trees_of(const py::args& args) {
-  std::vector<Tree> out;
-  for (py::handle a : args) out.push_back(to_tree(a));
-  return out;
-}
-
-py::tuple py_tuple(const std::vector<Tree>& ts) {
-  py::tuple t(ts.size());
-  for (size_t i = 0; i < ts.size(); ++i) t[i] = from_tree(ts[i]);
-  return t;
-}
-
 // A jitted function: Python callables keep one engine cache per function.
 struct PyJitted {
   Jitted jitted;
-  py::object call(const py::args& args) const { return from_tree(jitted(trees_of(args))); }
+  py::object call(const py::args& args) const { return from_tree(jitted(to_trees(args))); }
   int trace_count() const { return jitted.trace_count(); }
 };
 
@@ -276,7 +254,7 @@ PYBIND11_MODULE(_jaxray, m) {
 
   // Transformations over Python functions of tuples/lists/dicts of arrays.
   m.def("make_jaxpr", [](py::function f, const py::args& args) {
-    return PyClosedJaxpr{std::make_shared<const ClosedJaxpr>(make_jaxpr(tree_fn_of(std::move(f)), trees_of(args)))};
+    return PyClosedJaxpr{std::make_shared<const ClosedJaxpr>(make_jaxpr(tree_fn(std::move(f)), to_trees(args)))};
   });
 
   py::class_<PyJitted>(m, "Jitted")
@@ -287,7 +265,7 @@ PYBIND11_MODULE(_jaxray, m) {
       [](py::function f, std::string name) {
         JitOptions o;
         o.name = std::move(name);
-        return PyJitted{jit(tree_fn_of(std::move(f)), o)};
+        return PyJitted{jit(tree_fn(std::move(f)), o)};
       },
       py::arg("f"), py::arg("name") = "<lambda>");
 
@@ -296,8 +274,8 @@ PYBIND11_MODULE(_jaxray, m) {
       [](py::function f, std::vector<int> argnums, bool argnums_tuple, bool has_aux, bool allow_int,
          bool with_value) -> py::object {
         GradOptions o{std::move(argnums), argnums_tuple, has_aux, allow_int};
-        TreeFn g = with_value ? value_and_grad(tree_fn_of(std::move(f)), o) : grad(tree_fn_of(std::move(f)), o);
-        return py::cpp_function([g](const py::args& args) { return from_tree(g(trees_of(args))); });
+        TreeFn g = with_value ? value_and_grad(tree_fn(std::move(f)), o) : grad(tree_fn(std::move(f)), o);
+        return py::cpp_function([g](const py::args& args) { return from_tree(g(to_trees(args))); });
       },
       py::arg("f"), py::arg("argnums"), py::arg("argnums_tuple"), py::arg("has_aux"), py::arg("allow_int"),
       py::arg("with_value"));
@@ -306,7 +284,7 @@ PYBIND11_MODULE(_jaxray, m) {
     std::vector<Tree> p, t;
     for (py::handle h : primals) p.push_back(to_tree(h));
     for (py::handle h : tangents) t.push_back(to_tree(h));
-    auto [out, tout] = jvp(tree_fn_of(std::move(f)), p, t);
+    auto [out, tout] = jvp(tree_fn(std::move(f)), p, t);
     return py::make_tuple(from_tree(out), from_tree(tout));
   });
 
@@ -315,9 +293,9 @@ PYBIND11_MODULE(_jaxray, m) {
       [](py::function f, py::tuple primals, bool has_aux) {
         std::vector<Tree> p;
         for (py::handle h : primals) p.push_back(to_tree(h));
-        VjpResult r = vjp(tree_fn_of(std::move(f)), p, has_aux);
+        VjpResult r = vjp(tree_fn(std::move(f)), p, has_aux);
         auto pull = r.pullback;
-        py::object pullback = py::cpp_function([pull](py::handle ct) { return py_tuple(pull(to_tree(ct))); });
+        py::object pullback = py::cpp_function([pull](py::handle ct) { return from_trees(pull(to_tree(ct))); });
         return py::make_tuple(from_tree(r.out), pullback, from_tree(r.aux));
       },
       py::arg("f"), py::arg("primals"), py::arg("has_aux") = false);
@@ -325,17 +303,17 @@ PYBIND11_MODULE(_jaxray, m) {
   m.def("linearize", [](py::function f, py::tuple primals) {
     std::vector<Tree> p;
     for (py::handle h : primals) p.push_back(to_tree(h));
-    LinearizeResult r = linearize(tree_fn_of(std::move(f)), p);
+    LinearizeResult r = linearize(tree_fn(std::move(f)), p);
     auto fj = r.f_jvp;
-    py::object f_jvp = py::cpp_function([fj](const py::args& ts) { return from_tree(fj(trees_of(ts))); });
+    py::object f_jvp = py::cpp_function([fj](const py::args& ts) { return from_tree(fj(to_trees(ts))); });
     return py::make_tuple(from_tree(r.out), f_jvp);
   });
 
   auto jac = [](TreeFn (*which)(TreeFn, JacOptions)) {
     return [which](py::function f, std::vector<int> argnums, bool argnums_tuple, bool has_aux) -> py::object {
       JacOptions o{std::move(argnums), argnums_tuple, has_aux};
-      TreeFn g = which(tree_fn_of(std::move(f)), o);
-      return py::cpp_function([g](const py::args& args) { return from_tree(g(trees_of(args))); });
+      TreeFn g = which(tree_fn(std::move(f)), o);
+      return py::cpp_function([g](const py::args& args) { return from_tree(g(to_trees(args))); });
     };
   };
   m.def("jacfwd", jac(&jacfwd), py::arg("f"), py::arg("argnums"), py::arg("argnums_tuple"), py::arg("has_aux"));
@@ -349,14 +327,14 @@ PYBIND11_MODULE(_jaxray, m) {
         o.in_axes = axes_tree(in_axes);
         o.axis_size = axis_size;
         o.out_axes_thunk = [out_axes_thunk]() { return axes_tree(out_axes_thunk()); };
-        TreeFn g = vmap(tree_fn_of(std::move(f)), o);
-        return py::cpp_function([g](const py::args& args) { return from_tree(g(trees_of(args))); });
+        TreeFn g = vmap(tree_fn(std::move(f)), o);
+        return py::cpp_function([g](const py::args& args) { return from_tree(g(to_trees(args))); });
       },
       py::arg("f"), py::arg("in_axes"), py::arg("out_axes_thunk"), py::arg("axis_size") = py::none());
 
   m.def("checkpoint", [](py::function f) {
-    TreeFn g = checkpoint(tree_fn_of(std::move(f)));
-    return py::cpp_function([g](const py::args& args) { return from_tree(g(trees_of(args))); });
+    TreeFn g = checkpoint(tree_fn(std::move(f)));
+    return py::cpp_function([g](const py::args& args) { return from_tree(g(to_trees(args))); });
   });
 
   m.def("x64_enabled", &x64_enabled);
