@@ -1,0 +1,39 @@
+// Short texts of equations for the debugger's tools.
+#include "engine/debug/eqn_text.h"
+
+#include <algorithm>
+
+namespace jxr {
+
+namespace {
+
+bool is_jaxpr_tuple(const Param& p) {
+  return p.kind() == Param::Kind::Tuple && !p.items().empty() &&
+         std::all_of(p.items().begin(), p.items().end(), [](const Param& q) { return q.kind() == Param::Kind::Jaxpr; });
+}
+
+}  // namespace
+
+std::vector<std::pair<std::string, const Jaxpr*>> sub_jaxprs(const Eqn& eqn) {
+  std::vector<std::pair<std::string, const Jaxpr*>> out;
+  for (const auto& [key, p] : eqn.params.items()) {
+    if (p.kind() == Param::Kind::Jaxpr) {
+      out.emplace_back(key, p.as_jaxpr()->jaxpr.get());
+    } else if (is_jaxpr_tuple(p)) {
+      for (size_t i = 0; i < p.items().size(); ++i)
+        out.emplace_back(key + "[" + std::to_string(i) + "]", p.items()[i].as_jaxpr()->jaxpr.get());
+    }
+  }
+  return out;
+}
+
+std::string eqn_label(const Eqn& eqn) {
+  std::string params;
+  for (const auto& [key, p] : eqn.prim->printed_params(eqn.params)) {
+    if (p.kind() == Param::Kind::Jaxpr || is_jaxpr_tuple(p)) continue;
+    params += (params.empty() ? "" : " ") + key + "=" + p.str();
+  }
+  return params.empty() ? eqn.prim->name() : eqn.prim->name() + "[" + params + "]";
+}
+
+}  // namespace jxr

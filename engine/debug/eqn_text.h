@@ -1,0 +1,22 @@
+// Short texts of equations for the debugger's tools (diff, graph export),
+// which show sub-jaxprs apart from the equation that holds them.
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "engine/jaxpr/jaxpr.h"
+
+namespace jxr {
+
+// The sub-jaxprs in an equation's params, in param order, each with its
+// path: `jaxpr` for a jaxpr param, `branches[1]` for an item of a tuple of
+// jaxprs.
+std::vector<std::pair<std::string, const Jaxpr*>> sub_jaxprs(const Eqn& eqn);
+
+// `primitive[k=v ...]` with the params in print order, as the printer shows
+// them, less the sub-jaxpr params; just `primitive` when none are left.
+std::string eqn_label(const Eqn& eqn);
+
+}  // namespace jxr
