@@ -32,6 +32,12 @@ struct Linearized {
 // data: returned as primal values, not differentiated.
 Linearized linearize_flat(const FlatFn& f, std::span<const Value> primals, const size_t* num_aux = nullptr);
 
+// While linearize_flat runs f: the variable of the linear jaxpr under
+// construction that holds the tangent of `v`, a value of that linearize
+// trace; nullptr when v's tangent is a symbolic zero or v is no such value.
+// The debugger's stepper maps the linear jaxpr back to the program with it.
+const Var* linearize_tangent_var(const Value& v);
+
 // A closed jaxpr linearized into two (JAX's linearize_jaxpr), for the rules
 // of call primitives: `primal` maps the inputs to the outputs that are not
 // inputs, followed by the residuals that are not inputs, consts of the call

@@ -259,6 +259,13 @@ Linearized linearize_flat(const FlatFn& f, std::span<const Value> primals, const
   return lin;
 }
 
+const Var* linearize_tangent_var(const Value& v) {
+  const auto* dual = dynamic_cast<const ad::DualTracer*>(v.tracer());
+  if (!dual) return nullptr;
+  const auto* staged = dynamic_cast<const JaxprTracer*>(dual->tangent().tracer());
+  return staged ? staged->var().get() : nullptr;
+}
+
 std::vector<Value> apply_linearized(const Linearized& lin, std::span<const Value> tangents) {
   std::vector<Value> ts;
   for (size_t i = 0; i < lin.in_avals.size(); ++i)

@@ -133,6 +133,9 @@ class Printer {
     });
   }
 
+  std::string atom_text(const Atom& a) { return atom(a); }
+  pp::Doc equation(const Jaxpr& j, size_t index) { return eqn(j, index); }
+
   pp::Doc jaxpr(const Jaxpr& j) {
     if (auto it = shared_.find(&j); it != shared_.end()) return pp::text(it->second);
     return jaxpr_skeleton(j, [&] { return eqns(j, 0, j.eqns.size()); });
@@ -283,6 +286,25 @@ std::string print_jaxpr_excerpt(const Jaxpr& jaxpr, size_t eqn_index) {
   size_t hi = std::min(n, eqn_index + 4);
   lo = std::min(lo, hi);
   return pp::format(p.excerpt(jaxpr, lo, hi, eqn_index), opts.width);
+}
+
+class JaxprNames::Impl {
+ public:
+  Impl() : printer(opts) {}
+  PrintOptions opts;
+  Printer printer;
+};
+
+JaxprNames::JaxprNames(const Jaxpr& top) : impl_(std::make_unique<Impl>()) {
+  // Building the whole document assigns every name in print order.
+  (void)impl_->printer.toplevel(top);
+}
+JaxprNames::~JaxprNames() = default;
+
+std::string JaxprNames::atom(const Atom& a) { return impl_->printer.atom_text(a); }
+
+std::string JaxprNames::equation(const Jaxpr& j, size_t index) {
+  return pp::format(impl_->printer.equation(j, index), impl_->opts.width);
 }
 
 }  // namespace jxr
