@@ -10,6 +10,8 @@
 #include <vector>
 
 #include "app/cli/demos.h"
+#include "app/cli/diff.h"
+#include "app/cli/export.h"
 #include "app/cli/json_values.h"
 #include "app/cli/transform.h"
 #include "engine/core/error.h"
@@ -39,6 +41,10 @@ commands:
       --jacfwd, --jacrev, --hessian   with respect to input 0
   demo NAME                      print a bundled example's jaxpr and its result
   demo --list                    list the bundled examples
+  diff A B                       two jaxprs side by side, aligned by structure;
+                                 exit 0 identical, 1 different (diff --help)
+  export FILE --format dot|svg|json [-o OUT]
+                                 a jaxpr's dataflow graph (export --help)
 
 options:
   --source-info                  with `jaxpr print`: append `# file:line` to equations
@@ -161,6 +167,8 @@ int main(int argc, char** argv) {
   try {
     if (args[0] == "jaxpr") return cmd_jaxpr(rest);
     if (args[0] == "demo") return cmd_demo(rest);
+    if (args[0] == "diff") return jxr::cli::run_diff(rest);
+    if (args[0] == "export") return jxr::cli::run_export(rest);
   } catch (const jxr::Error& e) {
     std::fprintf(stderr, "jaxray-cli: error: %s\n", e.what());
     return 1;

@@ -1,4 +1,5 @@
 // jaxray-cli end to end: real processes, their output and exit status.
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
@@ -28,6 +29,14 @@ Run run_cli(const QStringList& args, const QByteArray& stdin_data = {}) {
 QString golden(const QString& name) { return QStringLiteral(JAXRAY_SOURCE_DIR "/tests/golden/jaxpr/") + name + ".txt"; }
 
 QString cli_data(const QString& name) { return QStringLiteral(JAXRAY_SOURCE_DIR "/tests/data/cli/") + name; }
+
+// A file in `dir` holding `text`; its path.
+QString write_file(const QTemporaryDir& dir, const QString& name, const QByteArray& text) {
+  QFile f(dir.filePath(name));
+  if (!f.open(QIODevice::WriteOnly)) return {};
+  f.write(text);
+  return f.fileName();
+}
 
 QString read_file(const QString& path) {
   QFile f(path);
@@ -59,6 +68,13 @@ class TestCli : public QObject {
   void transform_fails();
   void transform_bad_usage_data();
   void transform_bad_usage();
+  void diff_side_by_side();
+  void diff_identical_exits_0();
+  void diff_bad_usage_data();
+  void diff_bad_usage();
+  void export_dot_and_json();
+  void export_svg();
+  void export_bad_usage();
 };
 
 void TestCli::help() {
@@ -289,6 +305,106 @@ void TestCli::transform_bad_usage() {
   Run r = run_cli(QStringList{"jaxpr", "transform", "/nonexistent/x.jaxpr"} + flags);
   QCOMPARE(r.code, 2);
   QVERIFY2(r.err.contains(message), qPrintable(r.err));
+}
+
+
+void TestCli::diff_side_by_side() {
+  QTemporaryDir dir;
+  QString a = write_file(
+      dir, "a.jaxpr",
+      "{ lambda ; a:f32[3]. let b:f32[3] = sin a; c:f32[] = reduce_sum[axes=(0,) out_sharding=None] b in (c,) }");
+  QByteArray b = "{ lambda ; x:f32[3]. let y:f32[3] = sin x; z:f32[3] = neg y;"
+                 " w:f32[] = reduce_max[axes=(0,)] z in (w,) }";
+  Run r = run_cli({"diff", a, "-"}, b);
+  QCOMPARE(r.code, 1);
+  QCOMPARE(r.out, QString("= { lambda ; a:f32[3]. let                                | { lambda ; a:f32[3]. let\n"
+                          "=     b:f32[3] = sin a                                    |     b:f32[3] = sin a\n"
+                          "<     c:f32[] = reduce_sum[axes=(0,) out_sharding=None] b |\n"
+                          ">                                                         |     c:f32[3] = neg b\n"
+                          ">                                                         |     d:f32[] = reduce_max[axes=(0,)] c\n"
+                          "~   in (c,) }                                             |   in (d,) }\n"));
+  Run colored = run_cli({"diff", "--color", a, "-"}, b);
+  QVERIFY2(colored.out.contains("\x1b[31m<     c:f32[]"), qPrintable(colored.out));
+}
+
+void TestCli::diff_identical_exits_0() {
+  Run r = run_cli({"diff", golden("jit_nested"), golden("jit_nested")});
+  QCOMPARE(r.code, 0);
+  QVERIFY(!r.out.contains("\n~") && !r.out.contains("\n<") && !r.out.contains("\n>") && r.out.startsWith("= "));
+  QVERIFY2(!r.out.contains("\x1b"), "no colour when standard output is not a terminal");
+}
+
+void TestCli::diff_bad_usage_data() {
+  QTest::addColumn<QStringList>("args");
+  QTest::addColumn<QString>("message");
+  QTest::newRow("one file") << QStringList{"diff", golden("seed")} << "needs two jaxprs";
+  QTest::newRow("both stdin") << QStringList{"diff", "-", "-"} << "at most one of them -";
+  QTest::newRow("unknown option") << QStringList{"diff", "--frob", golden("seed"), golden("seed")} << "unknown option";
+  QTest::newRow("missing file") << QStringList{"diff", "/nonexistent", golden("seed")} << "cannot open '/nonexistent'";
+}
+
+void TestCli::diff_bad_usage() {
+  QFETCH(QStringList, args);
+  QFETCH(QString, message);
+  Run r = run_cli(args);
+  QCOMPARE(r.code, 2);
+  QVERIFY2(r.err.contains(message), qPrintable(r.err));
+  Run parse_error = run_cli({"diff", "-", golden("seed")}, "{ lambda ; a:f32[]. let\n b:f32[] = frob a\n in (b,) }");
+  QCOMPARE(parse_error.code, 2);
+  QVERIFY2(parse_error.err.contains("<stdin>:2:"), qPrintable(parse_error.err));
+  Run help = run_cli({"diff", "--help"});
+  QCOMPARE(help.code, 0);
+  QVERIFY(help.out.contains("exit status: 0 identical, 1 different, 2 bad usage"));
+}
+
+void TestCli::export_dot_and_json() {
+  QByteArray text = "{ lambda ; a:f32[3]. let b:f32[3] = mul a 2.0:f32[] in (b,) }";
+  Run dot = run_cli({"export", "-", "--format", "dot"}, text);
+  QCOMPARE(dot.code, 0);
+  QCOMPARE(dot.out, QString("digraph jaxpr {\n"
+                            "  node [fontname=\"monospace\" fontsize=10];\n"
+                            "  edge [fontname=\"monospace\" fontsize=9];\n"
+                            "  in0 [label=\"a:f32[3]\" shape=ellipse];\n"
+                            "  eqn0 [label=\"mul\\n2.0:f32[]\" shape=box];\n"
+                            "  out0 [label=\"out 0:f32[3]\" shape=ellipse peripheries=2];\n"
+                            "  in0 -> eqn0 [label=\"f32[3]\"];\n"
+                            "  eqn0 -> out0 [label=\"f32[3]\"];\n"
+                            "}\n"));
+  QTemporaryDir dir;
+  Run json = run_cli({"export", "-", "--format=json", "-o", dir.filePath("g.json")}, text);
+  QCOMPARE(json.code, 0);
+  QCOMPARE(json.out, QString());
+  QJsonObject g = QJsonDocument::fromJson(read_file(dir.filePath("g.json")).toUtf8()).object();
+  QCOMPARE(QJsonDocument(g).toJson(QJsonDocument::Compact),
+           QByteArray(R"({"clusters":[],"edges":[{"aval":"f32[3]","from":"in0","to":"eqn0","var":"a"},)"
+                      R"({"aval":"f32[3]","from":"eqn0","to":"out0","var":"b"}],"nodes":[)"
+                      R"({"avals":["f32[3]"],"cluster":null,"id":"in0","kind":"input","label":"a","literals":[]},)"
+                      R"({"avals":["f32[3]"],"cluster":null,"id":"eqn0","kind":"equation","label":"mul",)"
+                      R"("literals":["2.0:f32[]"]},)"
+                      R"({"avals":["f32[3]"],"cluster":null,"id":"out0","kind":"output","label":"out 0","literals":[]}]})"));
+}
+
+// Graphviz draws one `<g class="node">` per graph node: the inputs, the
+// equations (jit bodies inline) and the outputs.
+void TestCli::export_svg() {
+  Run r = run_cli({"export", golden("jit_nested"), "--format", "svg"});
+  QCOMPARE(r.code, 0);
+  QVERIFY(r.out.startsWith("<?xml"));
+  QVERIFY(r.out.contains("<svg"));
+  Run json = run_cli({"export", golden("jit_nested"), "--format", "json"});
+  int nodes = static_cast<int>(QJsonDocument::fromJson(json.out.toUtf8()).object()["nodes"].toArray().size());
+  QVERIFY(nodes > 0);
+  QCOMPARE(static_cast<int>(r.out.count("class=\"node\"")), nodes);
+}
+
+void TestCli::export_bad_usage() {
+  QCOMPARE(run_cli({"export"}).code, 2);
+  QCOMPARE(run_cli({"export", golden("seed"), "--format", "png"}).code, 2);
+  QCOMPARE(run_cli({"export", golden("seed"), golden("seed")}).code, 2);
+  QCOMPARE(run_cli({"export", "/nonexistent"}).code, 1);
+  Run help = run_cli({"export", "--help"});
+  QCOMPARE(help.code, 0);
+  QVERIFY(help.out.contains("--format svg"));
 }
 
 QTEST_GUILESS_MAIN(TestCli)
