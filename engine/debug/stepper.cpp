@@ -10,6 +10,7 @@
 #include <functional>
 #include <optional>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 
 #include "engine/ad/ad.h"
@@ -181,10 +182,10 @@ class Stepper::Impl {
     return snapshot(e, StopReason::Step);
   }
 
-  // One step; `into`: enter jit bodies. Returns the event, or nullopt once finished.
-  std::optional<Event> advance(bool into) {
-    if (finished_) return std::nullopt;
+  // One step, before the end; `into`: enter jit bodies.
+  Event advance(bool into) {
     history_.push_back(UndoRecord{frames_, phase_, bwd_pos_, finished_, {}, {}});
+    saved_this_step_.clear();
     try {
       Event e = phase_ == StepPhase::Forward ? forward(into) : backward();
       history_.back().event = e;
@@ -328,12 +329,9 @@ class Stepper::Impl {
   }
 
   VarState& touch(const Var* v) {
-    UndoRecord& r = history_.back();
-    bool saved = false;
-    for (const auto& [var, old] : r.saved) saved = saved || var == v;
-    if (!saved) {
+    if (saved_this_step_.insert(v).second) {
       auto it = vars_.find(v);
-      r.saved.emplace_back(v, it == vars_.end() ? std::nullopt : std::optional<VarState>(it->second));
+      history_.back().saved.emplace_back(v, it == vars_.end() ? std::nullopt : std::optional<VarState>(it->second));
     }
     return vars_[v];
   }
@@ -591,6 +589,7 @@ class Stepper::Impl {
   }
 
   std::unordered_map<const Var*, VarState> vars_;
+  std::unordered_set<const Var*> saved_this_step_;  // what the current step's undo record holds
   size_t bwd_pos_ = 0;
   std::unique_ptr<Linearized> lin_;
   std::unique_ptr<JaxprNames> lin_names_;
@@ -631,11 +630,11 @@ StepSnapshot Stepper::run_until(bool into, bool breakpoints, const std::function
   Impl& m = *impl_;
   if (m.finished_) return m.last_snapshot(StopReason::Finished);
   for (;;) {
-    std::optional<Event> ev = m.advance(into);
-    if (ev->kind == StepEvent::Finished) return report(m.observer_, m.snapshot(*ev, StopReason::Finished));
+    Event ev = m.advance(into);
+    if (ev.kind == StepEvent::Finished) return report(m.observer_, m.snapshot(ev, StopReason::Finished));
     if (breakpoints)
-      if (std::optional<StopReason> hit = m.breakpoint_hit(*ev)) return report(m.observer_, m.snapshot(*ev, *hit));
-    if (done()) return report(m.observer_, m.snapshot(*ev, StopReason::Step));
+      if (std::optional<StopReason> hit = m.breakpoint_hit(ev)) return report(m.observer_, m.snapshot(ev, *hit));
+    if (done()) return report(m.observer_, m.snapshot(ev, StopReason::Step));
   }
 }
 
