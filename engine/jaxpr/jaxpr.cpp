@@ -36,8 +36,8 @@ void check_rec(const Jaxpr& jaxpr) {
   std::unordered_set<const Var*> defined;
   auto define = [&](const VarPtr& v, size_t at) {
     if (!v) check_fail(jaxpr, at, "null variable");
-    if (v->is_drop) return;
-    if (!defined.insert(v.get()).second) check_fail(jaxpr, at, "variable bound twice");
+    // A `_` binder may still be a body's output (JAX prints it so).
+    if (!defined.insert(v.get()).second && !v->is_drop) check_fail(jaxpr, at, "variable bound twice");
   };
   for (const auto& v : jaxpr.constvars) define(v, jaxpr.eqns.size());
   for (const auto& v : jaxpr.invars) define(v, jaxpr.eqns.size());
@@ -106,8 +106,8 @@ std::vector<Value> eval_jaxpr(const Jaxpr& jaxpr, std::span<const Value> consts,
       out = jxr::bind(*e.prim, in, e.params);
     }
     if (t_observer) t_observer->on_equation(e, in, out);
-    for (size_t k = 0; k < out.size(); ++k)
-      if (!e.outputs[k]->is_drop) env[e.outputs[k].get()] = std::move(out[k]);
+    // Dropped outputs are kept too: a parsed body may return its `_`.
+    for (size_t k = 0; k < out.size(); ++k) env[e.outputs[k].get()] = std::move(out[k]);
   }
   std::vector<Value> outs;
   for (const Atom& a : jaxpr.outvars) outs.push_back(read(a));

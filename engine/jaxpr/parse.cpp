@@ -181,7 +181,13 @@ class Parser {
     if (n.kind != Token::Word || !is_identifier(n.text)) fail(n, "expected a variable name, got " + quoted(n));
     expect(":");
     ShapedArray a = type();
-    if (n.text == "_") return new_dropvar(std::move(a));
+    if (n.text == "_") {
+      // JAX prints a body's output whose caller drops it as `_` in the
+      // body's outvars too: `_` then names the latest `_` binder.
+      VarPtr d = new_dropvar(std::move(a));
+      scope.insert_or_assign("_", d);
+      return d;
+    }
     VarPtr v = new_var(std::move(a));
     if (!scope.emplace(std::string(n.text), v).second)
       fail(n, "variable '" + std::string(n.text) + "' is bound twice");

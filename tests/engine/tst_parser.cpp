@@ -14,10 +14,16 @@ using namespace jxr;
 
 namespace {
 
-const QString kGoldenDir = QStringLiteral(JAXRAY_SOURCE_DIR "/tests/golden/jaxpr");
+const QString kGoldenDir = QStringLiteral(JAXRAY_SOURCE_DIR "/tests/golden");
 
+// The core goldens and the transformed ones (grad, vmap, jit ... of them),
+// as paths relative to tests/golden.
 QStringList golden_files() {
-  return QDir(kGoldenDir).entryList({"*.txt"}, QDir::Files, QDir::Name);
+  QStringList out;
+  for (const QString sub : {"jaxpr", "transforms"})
+    for (const QString& f : QDir(kGoldenDir + "/" + sub).entryList({"*.txt"}, QDir::Files, QDir::Name))
+      out << sub + "/" + f;
+  return out;
 }
 
 // The golden without the newline the generator appends to str(jaxpr).
@@ -60,7 +66,7 @@ class TestParser : public QObject {
 void TestParser::roundtrip_golden_data() {
   QTest::addColumn<QString>("file");
   const QStringList files = golden_files();
-  QVERIFY2(files.size() >= 61, qPrintable(QString("only %1 goldens in %2").arg(files.size()).arg(kGoldenDir)));
+  QVERIFY2(files.size() >= 61 + 56, qPrintable(QString("only %1 goldens in %2").arg(files.size()).arg(kGoldenDir)));
   for (const QString& f : files) QTest::newRow(qPrintable(f)) << f;
 }
 
