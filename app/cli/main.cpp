@@ -2,20 +2,19 @@
 // demonstrate jaxprs; see `jaxray-cli --help` and README.md.
 #include <cstdio>
 #include <cstring>
-#include <fstream>
-#include <iostream>
 #include <optional>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "app/cli/demos.h"
 #include "app/cli/diff.h"
 #include "app/cli/export.h"
+#include "app/cli/jaxpr_source.h"
 #include "app/cli/json_values.h"
+#include "app/cli/trace_commands.h"
 #include "app/cli/transform.h"
 #include "engine/core/error.h"
-#include "engine/jaxpr/parse.h"
+#include "engine/jaxpr/jaxpr.h"
 #include "engine/jaxpr/print.h"
 
 namespace {
@@ -45,6 +44,14 @@ commands:
                                  exit 0 identical, 1 different (diff --help)
   export FILE --format dot|svg|json [-o OUT]
                                  a jaxpr's dataflow graph (export --help)
+  show FILE [--json]             the programs, jaxprs and runs of a .jaxray trace
+  values FILE --run N [--step K] the values a run (or one step of it) recorded,
+                                 with statistics and data (values --help)
+  check FILE                     whether a trace is intact; exit 0 ok, 1 damaged
+
+A jaxpr argument (jaxpr, diff, export) is a jaxpr text file, - for standard
+input, or a jaxpr stored in a trace: FILE:ID or FILE:CHAIN (grad(f)), or FILE
+alone when the trace holds one jaxpr.
 
 options:
   --source-info                  with `jaxpr print`: append `# file:line` to equations
@@ -59,37 +66,12 @@ int usage_error(const std::string& msg) {
   return 2;
 }
 
-std::string read_input(const std::string& path) {
-  std::stringstream ss;
-  if (path == "-") {
-    ss << std::cin.rdbuf();
-    return ss.str();
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw jxr::Error(jxr::ErrorKind::Value, "cannot open '" + path + "'");
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-// Parses FILE or reports its parse error (exit 1).
-std::optional<jxr::ClosedJaxpr> parse_file(const std::string& path) {
-  std::string text = read_input(path);
-  std::string name = path == "-" ? "<stdin>" : path;
-  try {
-    return jxr::parse_jaxpr(text, name);
-  } catch (const jxr::ParseError& e) {
-    std::fprintf(stderr, "%s:%s\n", name.c_str(), e.what());
-    return std::nullopt;
-  }
-}
-
 int cmd_transform(const std::string& path, const std::vector<std::string>& flags) {
   jxr::cli::TransformSpec spec;
   if (auto err = jxr::cli::parse_transform_flags(flags, &spec)) return usage_error(*err);
-  std::optional<jxr::ClosedJaxpr> cj = parse_file(path);
-  if (!cj) return 1;
+  jxr::ClosedJaxpr cj = jxr::cli::load_jaxpr(path);
   try {
-    std::printf("%s\n", jxr::print_closed_jaxpr(jxr::cli::transform_jaxpr(*cj, spec)).c_str());
+    std::printf("%s\n", jxr::print_closed_jaxpr(jxr::cli::transform_jaxpr(cj, spec)).c_str());
   } catch (const jxr::cli::TransformError& e) {
     std::fprintf(stderr, "jaxray-cli: %s: %s\n", e.flag().c_str(), e.what());
     return 1;
@@ -118,9 +100,7 @@ int cmd_jaxpr(const std::vector<std::string>& args) {
       return usage_error("unknown option '" + args[i] + "'");
     }
   }
-  std::optional<jxr::ClosedJaxpr> parsed = parse_file(path);
-  if (!parsed) return 1;
-  const jxr::ClosedJaxpr& cj = *parsed;
+  jxr::ClosedJaxpr cj = jxr::cli::load_jaxpr(path);
   if (sub == "print") {
     jxr::PrintOptions opts;
     opts.source_info = source_info;
@@ -169,6 +149,9 @@ int main(int argc, char** argv) {
     if (args[0] == "demo") return cmd_demo(rest);
     if (args[0] == "diff") return jxr::cli::run_diff(rest);
     if (args[0] == "export") return jxr::cli::run_export(rest);
+    if (args[0] == "show") return jxr::cli::run_show(rest);
+    if (args[0] == "values") return jxr::cli::run_values(rest);
+    if (args[0] == "check") return jxr::cli::run_check(rest);
   } catch (const jxr::Error& e) {
     std::fprintf(stderr, "jaxray-cli: error: %s\n", e.what());
     return 1;
