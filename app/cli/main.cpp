@@ -11,6 +11,7 @@
 #include "app/cli/export.h"
 #include "app/cli/jaxpr_source.h"
 #include "app/cli/json_values.h"
+#include "app/cli/record.h"
 #include "app/cli/trace_commands.h"
 #include "app/cli/transform.h"
 #include "engine/core/error.h"
@@ -38,6 +39,9 @@ commands:
                                  or a comma list with one per input
       --axis-size N              batch size of the inputs --vmap maps (default 2)
       --jacfwd, --jacrev, --hessian   with respect to input 0
+  record SOURCE --args JSON -o FILE [--fn NAME] [--mode eval|jvp|vjp] [--transform CHAIN]
+                                 step a jaxpr file or a Python function to the end and
+                                 record every step's values into a trace (record --help)
   demo NAME                      print a bundled example's jaxpr and its result
   demo --list                    list the bundled examples
   diff A B                       two jaxprs side by side, aligned by structure;
@@ -145,6 +149,7 @@ int main(int argc, char** argv) {
   }
   std::vector<std::string> rest(args.begin() + 1, args.end());
   try {
+    if (args[0] == "record") return jxr::cli::run_record(rest);
     if (args[0] == "jaxpr") return cmd_jaxpr(rest);
     if (args[0] == "demo") return cmd_demo(rest);
     if (args[0] == "diff") return jxr::cli::run_diff(rest);

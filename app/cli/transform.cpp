@@ -217,6 +217,48 @@ std::optional<std::string> parse_transform_flags(const std::vector<std::string>&
   return std::nullopt;
 }
 
+std::optional<std::string> parse_transform_chain(std::string_view chain, TransformSpec* spec) {
+  // The same steps as the flags would give, so both spellings share one parser.
+  static constexpr std::pair<std::string_view, std::string_view> kFlags[] = {
+      {"jvp", "--jvp"},       {"vjp", "--vjp"},       {"grad", "--grad"},      {"vmap", "--vmap=0"},
+      {"jacfwd", "--jacfwd"}, {"jacrev", "--jacrev"}, {"hessian", "--hessian"}};
+  auto flag_of = [](std::string_view name) -> std::optional<std::string> {
+    for (const auto& [word, flag] : kFlags)
+      if (word == name) return std::string(flag);
+    return std::nullopt;
+  };
+  std::vector<std::string> names;  // outermost first
+  std::string_view rest = chain;
+  for (size_t open; (open = rest.find('(')) != std::string_view::npos;) {
+    if (rest.back() != ')') return "malformed transform chain '" + std::string(chain) + "': unbalanced parentheses";
+    names.emplace_back(rest.substr(0, open));
+    rest = rest.substr(open + 1, rest.size() - open - 2);
+  }
+  if (rest.find(')') != std::string_view::npos)
+    return "malformed transform chain '" + std::string(chain) + "': unbalanced parentheses";
+  if (flag_of(rest)) names.emplace_back(rest);  // a bare `grad`: no function name
+  std::vector<std::string> flags;
+  for (auto it = names.rbegin(); it != names.rend(); ++it) {
+    std::optional<std::string> flag = flag_of(*it);
+    if (!flag)
+      return "unknown transformation '" + *it + "' in '" + std::string(chain) +
+             "' (jvp, vjp, grad, vmap, jacfwd, jacrev, hessian)";
+    flags.push_back(*flag);
+  }
+  TransformSpec parsed;
+  parsed.axis_size = spec->axis_size;
+  if (auto err = parse_transform_flags(flags, &parsed)) return err;
+  for (size_t i = 0; i < parsed.steps.size(); ++i) parsed.steps[i].flag = names[names.size() - 1 - i];
+  spec->steps = std::move(parsed.steps);
+  return std::nullopt;
+}
+
+std::string chain_text(const TransformSpec& spec, std::string_view fn) {
+  std::string text(fn);
+  for (const TransformStep& step : spec.steps) text = step.flag + "(" + text + ")";
+  return text;
+}
+
 ClosedJaxpr transform_jaxpr(const ClosedJaxpr& cj, const TransformSpec& spec) {
   // f(*args) = eval_closed_jaxpr(cj, args): one leaf for one output, else a tuple.
   TreeFn g = [cj](const std::vector<Tree>& args) {

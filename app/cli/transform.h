@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "engine/core/error.h"
@@ -31,6 +32,15 @@ struct TransformSpec {
 // Parses the options after FILE. Returns an error message for bad usage
 // (unknown flag, malformed value, no transformation), nullopt on success.
 std::optional<std::string> parse_transform_flags(const std::vector<std::string>& args, TransformSpec* spec);
+
+// Parses a chain as JAX spells it, innermost applied first: `grad(vmap(f))`,
+// or a bare `grad`. The innermost name that is no transformation names the
+// function. Each step's `flag` is its name; vmap maps axis 0 of every input
+// and grad takes argnum 0. Returns an error message, nullopt on success.
+std::optional<std::string> parse_transform_chain(std::string_view chain, TransformSpec* spec);
+
+// The chain applied to `fn`, as parse_transform_chain reads it: `grad(vmap(f))`.
+std::string chain_text(const TransformSpec& spec, std::string_view fn);
 
 // A transformation that failed: `flag` names it, what() is the engine's message.
 class TransformError : public Error {
