@@ -6,29 +6,11 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include "tests/app/cli_runner.h"
+
+using namespace cli_test;
+
 namespace {
-
-struct Run {
-  int code;
-  QString out, err;
-};
-
-Run run_cli(const QStringList& args, const QByteArray& stdin_data = {}) {
-  QProcess p;
-  p.start(QStringLiteral(JAXRAY_CLI), args);
-  if (!stdin_data.isEmpty()) p.write(stdin_data);
-  p.closeWriteChannel();
-  if (!p.waitForFinished(30000)) {
-    p.kill();
-    return {-1, {}, "timed out"};
-  }
-  return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2, QString::fromUtf8(p.readAllStandardOutput()),
-          QString::fromUtf8(p.readAllStandardError())};
-}
-
-QString golden(const QString& name) { return QStringLiteral(JAXRAY_SOURCE_DIR "/tests/golden/jaxpr/") + name + ".txt"; }
-
-QString cli_data(const QString& name) { return QStringLiteral(JAXRAY_SOURCE_DIR "/tests/data/cli/") + name; }
 
 // A file in `dir` holding `text`; its path.
 QString write_file(const QTemporaryDir& dir, const QString& name, const QByteArray& text) {
@@ -408,4 +390,5 @@ void TestCli::export_bad_usage() {
 }
 
 QTEST_GUILESS_MAIN(TestCli)
+#include "tests/app/cli_runner.h"
 #include "tst_cli.moc"

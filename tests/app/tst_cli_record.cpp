@@ -6,6 +6,7 @@
 
 #include <cmath>
 
+#include "tests/app/cli_runner.h"
 #include "engine/debug/stepper.h"
 #include "engine/jaxpr/parse.h"
 #include "engine/jaxpr/print.h"
@@ -14,26 +15,10 @@
 using namespace jxr;
 using namespace jxr::trace;
 
+using namespace cli_test;
+
 namespace {
 
-struct Run {
-  int code;
-  QString out, err;
-};
-
-Run run_cli(const QStringList& args) {
-  QProcess p;
-  p.start(QStringLiteral(JAXRAY_CLI), args);
-  p.closeWriteChannel();
-  if (!p.waitForFinished(60000)) {
-    p.kill();
-    return {-1, {}, "timed out"};
-  }
-  return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2, QString::fromUtf8(p.readAllStandardOutput()),
-          QString::fromUtf8(p.readAllStandardError())};
-}
-
-QString golden(const QString& name) { return QStringLiteral(JAXRAY_SOURCE_DIR "/tests/golden/jaxpr/") + name + ".txt"; }
 QString script(const QString& name) { return QStringLiteral(JAXRAY_SOURCE_DIR "/tests/data/record/") + name; }
 
 std::string read_file(const QString& path) {

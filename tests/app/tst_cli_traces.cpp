@@ -12,32 +12,16 @@
 #include <filesystem>
 #include <limits>
 
+#include "tests/app/cli_runner.h"
 #include "trace_store/trace_reader.h"
 #include "trace_store/trace_writer.h"
 
 using namespace jxr;
 using namespace jxr::trace;
 
+using namespace cli_test;
+
 namespace {
-
-struct Run {
-  int code;
-  QString out, err;
-};
-
-Run run_cli(const QStringList& args) {
-  QProcess p;
-  p.start(QStringLiteral(JAXRAY_CLI), args);
-  p.closeWriteChannel();
-  if (!p.waitForFinished(30000)) {
-    p.kill();
-    return {-1, {}, "timed out"};
-  }
-  return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2, QString::fromUtf8(p.readAllStandardOutput()),
-          QString::fromUtf8(p.readAllStandardError())};
-}
-
-QString cli_data(const QString& name) { return QStringLiteral(JAXRAY_SOURCE_DIR "/tests/data/cli/") + name; }
 
 QByteArray read_file(const QString& path) {
   QFile f(path);
