@@ -86,6 +86,14 @@ std::vector<Value> apply_linearized(const Linearized& lin, std::span<const Value
 std::vector<Value> backward_pass(const Jaxpr& jaxpr, std::span<const Value> consts, std::span<const Value> args,
                                  const std::vector<bool>& linear, std::span<const Value> cts);
 
+// One step of backward_pass (the debugger's stepper takes them one by one):
+// e's transpose rule applied to its outputs' cotangents, giving one
+// cotangent per input (undefined: zero). `primal` reads the operands that
+// are not linear.
+std::vector<Value> transpose_eqn(const Eqn& e, std::span<const Value> cts_out,
+                                 const std::function<bool(const Atom&)>& is_linear,
+                                 const std::function<Value(const Atom&)>& primal);
+
 // The pullback of a linearized function: output cotangents (undefined: zero)
 // to input cotangents (undefined: zero).
 std::vector<Value> pullback(const Linearized& lin, std::span<const Value> cts);

@@ -277,6 +277,20 @@ std::vector<Value> apply_linearized(const Linearized& lin, std::span<const Value
   return out;
 }
 
+std::vector<Value> transpose_eqn(const Eqn& e, std::span<const Value> cts_out,
+                                 const std::function<bool(const Atom&)>& is_linear,
+                                 const std::function<Value(const Atom&)>& primal) {
+  if (!e.prim->transpose) ad::throw_missing_rule(*e.prim, "transpose");
+  std::vector<Value> in;
+  std::vector<ShapedArray> avals;
+  for (const Atom& a : e.inputs) {
+    in.push_back(is_linear(a) ? Value() : primal(a));
+    avals.push_back(a.aval());
+  }
+  SourceScope src(e.source);
+  return e.prim->transpose(cts_out, in, avals, e.params);
+}
+
 std::vector<Value> backward_pass(const Jaxpr& jaxpr, std::span<const Value> consts, std::span<const Value> args,
                                  const std::vector<bool>& linear, std::span<const Value> cts) {
   struct Slot {
@@ -327,15 +341,7 @@ std::vector<Value> backward_pass(const Jaxpr& jaxpr, std::span<const Value> cons
       all_zero = all_zero && ad::is_zero(cts_out.back());
     }
     if (all_zero) continue;
-    if (!e.prim->transpose) ad::throw_missing_rule(*e.prim, "transpose");
-    std::vector<Value> in;
-    std::vector<ShapedArray> avals;
-    for (const Atom& a : e.inputs) {
-      in.push_back(is_linear(a) ? Value() : read(a));
-      avals.push_back(a.aval());
-    }
-    SourceScope src(e.source);
-    std::vector<Value> cts_in = e.prim->transpose(cts_out, in, avals, e.params);
+    std::vector<Value> cts_in = transpose_eqn(e, cts_out, is_linear, read);
     for (size_t i = 0; i < e.inputs.size() && i < cts_in.size(); ++i) accum(e.inputs[i], cts_in[i]);
   }
 

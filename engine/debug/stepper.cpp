@@ -532,16 +532,8 @@ class Stepper::Impl {
     }
     ++bwd_pos_;
     if (all_zero) return ev;
-    if (!e.prim->transpose)
-      throw_value_error("Stepper: transpose rule for '" + e.prim->name() + "' not implemented");
-    std::vector<Value> in;
-    std::vector<ShapedArray> avals;
-    for (const Atom& a : e.inputs) {
-      in.push_back(is_linear(a) ? Value() : read(a));
-      avals.push_back(a.aval());
-    }
-    SourceScope src(e.source);
-    std::vector<Value> cts_in = e.prim->transpose(ev.cts_out, in, avals, e.params);
+    std::vector<Value> cts_in = transpose_eqn(
+        e, ev.cts_out, [this](const Atom& a) { return is_linear(a); }, [this](const Atom& a) { return read(a); });
     for (size_t i = 0; i < e.inputs.size() && i < cts_in.size(); ++i)
       accum(e.inputs[i], cts_in[i], static_cast<int64_t>(k));
     return ev;
