@@ -1,0 +1,173 @@
+#include "views/jaxpr_view.h"
+
+#include <algorithm>
+
+#include <QKeyEvent>
+#include <QFontDatabase>
+#include <QPainter>
+#include <QRegularExpression>
+#include <QSyntaxHighlighter>
+#include <QTextBlock>
+
+namespace jxr::views {
+
+namespace {
+
+// Colours primitives (the word after `=`), types (`f32[3]`) and literals.
+class JaxprHighlighter : public QSyntaxHighlighter {
+ public:
+  using QSyntaxHighlighter::QSyntaxHighlighter;
+
+ protected:
+  void highlightBlock(const QString& text) override {
+    static const QRegularExpression primitive(R"(=\s+([A-Za-z_][A-Za-z0-9_]*))");
+    static const QRegularExpression type(R"(\b(?:f16|bf16|f32|f64|i8|i16|i32|i64|u8|u16|u32|u64|bool)\[[0-9,]*\])");
+    static const QRegularExpression literal(R"((?<![A-Za-z_])-?[0-9]+(?:\.[0-9]*)?(?:e-?[0-9]+)?(?=:)|\b(?:True|False|inf|nan)(?=:))");
+    static const QRegularExpression keyword(R"(\b(?:lambda|let|in)\b)");
+    QTextCharFormat f;
+    f.setForeground(QColor(0x7a, 0x3e, 0x9d));
+    f.setFontWeight(QFont::Bold);
+    for (auto it = primitive.globalMatch(text); it.hasNext();) {
+      auto m = it.next();
+      setFormat(m.capturedStart(1), m.capturedLength(1), f);
+    }
+    auto apply = [&](const QRegularExpression& re, QColor c) {
+      QTextCharFormat fmt;
+      fmt.setForeground(c);
+      for (auto it = re.globalMatch(text); it.hasNext();) {
+        auto m = it.next();
+        setFormat(m.capturedStart(), m.capturedLength(), fmt);
+      }
+    };
+    apply(type, QColor(0x1f, 0x6f, 0xa8));
+    apply(literal, QColor(0xb3, 0x5c, 0x00));
+    apply(keyword, QColor(0x80, 0x80, 0x80));
+  }
+};
+
+constexpr int kMarginWidth = 18;
+
+}  // namespace
+
+class BreakpointMargin : public QWidget {
+ public:
+  explicit BreakpointMargin(JaxprView& view) : QWidget(&view), view_(view) { setObjectName("breakpoint_margin"); }
+
+ protected:
+  void paintEvent(QPaintEvent* e) override { view_.paint_margin(e); }
+  void mousePressEvent(QMouseEvent* e) override {
+    int eqn = view_.equation_at_line(view_.cursorForPosition({0, e->position().toPoint().y()}).blockNumber());
+    if (eqn >= 0) view_.session_.toggle_breakpoint(eqn);
+  }
+
+ private:
+  JaxprView& view_;
+};
+
+JaxprView::JaxprView(Session& session, QWidget* parent)
+    : QPlainTextEdit(parent), session_(session), margin_(new BreakpointMargin(*this)) {
+  setReadOnly(true);
+  // Keyboard focus and a cursor even though read-only: F9 acts on the cursor's line.
+  setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::TextSelectableByKeyboard);
+  setLineWrapMode(QPlainTextEdit::NoWrap);
+  setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+  setViewportMargins(kMarginWidth, 0, 0, 0);
+  new JaxprHighlighter(document());
+  connect(this, &QPlainTextEdit::updateRequest, margin_, [this](const QRect&, int) { margin_->update(); });
+  connect(&session_, &Session::loaded, this, &JaxprView::reload);
+  connect(&session_, &Session::stepped, this, &JaxprView::show_state);
+  connect(&session_, &Session::breakpoints_changed, this, &JaxprView::update_selections);
+  reload();
+}
+
+int JaxprView::equation_at_line(int block) const {
+  const QVector<int> lines = session_.equation_lines();
+  auto i = std::upper_bound(lines.begin(), lines.end(), block) - lines.begin() - 1;
+  if (i < 0) return -1;
+  // The last equation spans the lines up to the `in` line.
+  if (i + 1 == lines.size()) {
+    for (int b = lines[i] + 1; b <= block; ++b)
+      if (document()->findBlockByNumber(b).text().trimmed().startsWith(QLatin1String("in "))) return -1;
+  }
+  return static_cast<int>(i);
+}
+
+void JaxprView::toggle_breakpoint_at_cursor() {
+  int eqn = equation_at_line(textCursor().blockNumber());
+  if (eqn >= 0) session_.toggle_breakpoint(eqn);
+}
+
+void JaxprView::resizeEvent(QResizeEvent* e) {
+  QPlainTextEdit::resizeEvent(e);
+  QRect r = contentsRect();
+  margin_->setGeometry(r.left(), r.top(), kMarginWidth, r.height());
+}
+
+void JaxprView::keyPressEvent(QKeyEvent* e) {
+  if (e->key() == Qt::Key_F9 && e->modifiers() == Qt::NoModifier) {
+    toggle_breakpoint_at_cursor();
+    return;
+  }
+  QPlainTextEdit::keyPressEvent(e);
+}
+
+void JaxprView::reload() {
+  setPlainText(session_.jaxpr_text());
+  current_ = -1;
+  update_selections();
+}
+
+void JaxprView::show_state(const StepState& s) {
+  // The backward phase steps the linear jaxpr, which this panel does not show yet.
+  current_ = s.backward ? -1 : s.equation;
+  update_selections();
+}
+
+void JaxprView::update_selections() {
+  const QVector<int> lines = session_.equation_lines();
+  QList<QTextEdit::ExtraSelection> sel;
+  auto line_selection = [&](int eqn, QColor colour) {
+    QTextEdit::ExtraSelection s;
+    s.cursor = QTextCursor(document()->findBlockByNumber(lines[eqn]));
+    s.format.setBackground(colour);
+    s.format.setProperty(QTextFormat::FullWidthSelection, true);
+    sel.append(s);
+  };
+  for (int b : session_.breakpoints()) line_selection(b, QColor(0xfb, 0xe0, 0xe0));
+  if (current_ >= 0 && current_ < lines.size()) {
+    line_selection(current_, QColor(0xff, 0xf1, 0x9c));
+    QTextCursor c(document()->findBlockByNumber(lines[current_]));
+    setTextCursor(c);
+    ensureCursorVisible();
+  }
+  setExtraSelections(sel);
+  margin_->update();
+}
+
+void JaxprView::paint_margin(QPaintEvent* e) {
+  QPainter p(margin_);
+  p.fillRect(e->rect(), palette().window());
+  const QVector<int> lines = session_.equation_lines();
+  const QSet<int> bps = session_.breakpoints();
+  p.setRenderHint(QPainter::Antialiasing);
+  for (QTextBlock b = firstVisibleBlock(); b.isValid(); b = b.next()) {
+    QRectF r = blockBoundingGeometry(b).translated(contentOffset());
+    if (r.top() > e->rect().bottom()) break;
+    int eqn = static_cast<int>(lines.indexOf(b.blockNumber()));
+    if (eqn < 0) continue;
+    int d = std::min(kMarginWidth - 6, static_cast<int>(r.height()) - 4);
+    QRectF dot(3, r.top() + (r.height() - d) / 2, d, d);
+    if (bps.contains(eqn)) {
+      p.setBrush(QColor(0xd0, 0x30, 0x30));
+      p.setPen(Qt::NoPen);
+      p.drawEllipse(dot);
+    }
+    if (eqn == current_) {
+      p.setBrush(QColor(0xe0, 0xa0, 0x00));
+      p.setPen(Qt::NoPen);
+      p.drawPolygon(QPolygonF{{dot.left(), dot.top()}, {dot.right(), dot.center().y()}, {dot.left(), dot.bottom()}});
+    }
+  }
+}
+
+}  // namespace jxr::views
