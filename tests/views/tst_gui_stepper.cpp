@@ -1,0 +1,204 @@
+// The desktop debugger driven as a user drives it: the main window on the
+// seed demo, real key presses and toolbar clicks, and the jaxpr view's
+// highlighted equation and the variables table checked after each one.
+#include <QComboBox>
+#include <QLabel>
+#include <QMessageBox>
+#include <QStatusBar>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTextBlock>
+#include <QToolBar>
+#include <QToolButton>
+#include <memory>
+
+#include "app/gui/main_window.h"
+#include "app/gui/stepper_session.h"
+#include "views/jaxpr_view.h"
+#include "views/variables_view.h"
+
+using jxr::gui::MainWindow;
+using jxr::gui::StepperSession;
+using jxr::views::VariablesView;
+
+class TestGuiStepper : public QObject {
+  Q_OBJECT
+
+ private:
+  std::unique_ptr<StepperSession> session_;
+  std::unique_ptr<MainWindow> window_;
+  QTemporaryDir dir_;
+
+  // The window on the seed demo, `x[0] + x[0] * x[1]`, at x = [2, 3, 4, 5, 6]
+  // (or ones, the demo's default arguments, without `args`).
+  void open(std::optional<QString> args = QStringLiteral("[[2, 3, 4, 5, 6]]")) {
+    window_.reset();
+    session_ = std::make_unique<StepperSession>(std::move(args));
+    window_ = std::make_unique<MainWindow>(*session_);
+    window_->open_demo();
+    window_->show();
+    QVERIFY(QTest::qWaitForWindowActive(window_.get()));
+  }
+  void key(Qt::Key k, Qt::KeyboardModifiers m = Qt::NoModifier) { QTest::keyClick(window_.get(), k, m); }
+  int current() const { return window_->jaxpr_view()->current_equation(); }
+  QString status() const {
+    return window_->statusBar()->findChild<QLabel*>("status")->text();
+  }
+  // The table as `name type value derivative role` rows, the derivative
+  // column only where it is shown.
+  QStringList rows() const {
+    VariablesView* t = window_->variables_view();
+    QStringList out;
+    for (int r = 0; r < t->rowCount(); ++r) {
+      QStringList cells;
+      for (int c = 0; c < VariablesView::ColumnCount; ++c)
+        if (!t->isColumnHidden(c)) cells << t->item(r, c)->text();
+      out << cells.join(' ');
+    }
+    return out;
+  }
+  QString highlighted_line() const {
+    auto* v = window_->jaxpr_view();
+    return v->textCursor().block().text().trimmed();
+  }
+
+ private slots:
+  void demo_starts_with_ones() {
+    open(std::nullopt);
+    QCOMPARE(current(), -1);
+    QVERIFY(window_->jaxpr_view()->toPlainText().startsWith("{ lambda ; a:f32[5]. let"));
+    QCOMPARE(rows(), QStringList({"a f32[5] [1.0, 1.0, 1.0, 1.0, 1.0] in", "i f32[]  out"}));  // not computed yet
+  }
+
+  void f10_and_toolbar_step_through_eval() {
+    open();
+    key(Qt::Key_F10);
+    QCOMPARE(current(), 0);
+    QCOMPARE(highlighted_line(), "b:f32[1] = slice[limit_indices=(1,) start_indices=(0,) strides=None] a");
+    QCOMPARE(rows(), QStringList({"a f32[5] [2.0, 3.0, 4.0, 5.0, 6.0] in", "b f32[1] [2.0] out"}));
+    QVERIFY(status().contains("step 1"));
+
+    auto* bar = window_->findChild<QToolBar*>("debug_toolbar");
+    QWidget* button = bar->widgetForAction(window_->action("step"));
+    QVERIFY(button);
+    QTest::mouseClick(button, Qt::LeftButton);
+    QCOMPARE(current(), 1);
+    QCOMPARE(rows(), QStringList({"b f32[1] [2.0] in", "c f32[] 2.0 out"}));
+
+    for (int i = 0; i < 5; ++i) key(Qt::Key_F11);
+    QCOMPARE(current(), 6);
+    QCOMPARE(rows(), QStringList({"e f32[] 2.0 in", "g f32[] 3.0 in", "h f32[] 6.0 out"}));
+    key(Qt::Key_F10);
+    QCOMPARE(rows(), QStringList({"c f32[] 2.0 in", "h f32[] 6.0 in", "i f32[] 8.0 out"}));
+    key(Qt::Key_F10);
+    QCOMPARE(current(), -1);
+    QVERIFY(status().contains("finished"));
+    QCOMPARE(rows(), QStringList({"a f32[5] [2.0, 3.0, 4.0, 5.0, 6.0] in", "i f32[] 8.0 out"}));
+
+    key(Qt::Key_F5, Qt::ControlModifier | Qt::ShiftModifier);  // restart
+    QCOMPARE(current(), -1);
+    QVERIFY(status().contains("step 0"));
+  }
+
+  void step_back_restores() {
+    open();
+    key(Qt::Key_F10);
+    const QStringList first = rows();
+    key(Qt::Key_F10);
+    key(Qt::Key_F10);
+    QCOMPARE(current(), 2);
+    key(Qt::Key_F10, Qt::ShiftModifier);
+    key(Qt::Key_F10, Qt::ShiftModifier);
+    QCOMPARE(current(), 0);
+    QCOMPARE(rows(), first);
+    QCOMPARE(highlighted_line(), "b:f32[1] = slice[limit_indices=(1,) start_indices=(0,) strides=None] a");
+  }
+
+  void vjp_reaches_the_backward_pass() {
+    open();
+    QComboBox* mode = window_->mode_box();
+    mode->setFocus();
+    QTest::keyClick(mode, Qt::Key_Down);
+    QTest::keyClick(mode, Qt::Key_Down);
+    QCOMPARE(mode->currentText(), "vjp");
+    QCOMPARE(window_->variables_view()->horizontalHeaderItem(VariablesView::Derivative)->text(), "cotangent");
+    QCOMPARE(rows(), QStringList({"a f32[5] [2.0, 3.0, 4.0, 5.0, 6.0]  in", "i f32[]   out"}));
+
+    int steps = 0;
+    while (!status().contains("backward") && steps++ < 20) key(Qt::Key_F11);
+    QCOMPARE(steps, 9);  // the eight forward equations, then the first backward one
+    QCOMPARE(current(), -1);  // the linear jaxpr is not shown yet
+    const QStringList first_backward = rows();
+    // The transpose of the last linear equation, `k = add c j`: the output
+    // cotangent 1.0 reaches both operands. Linear variables name the program
+    // variable whose tangent they are.
+    QCOMPARE(first_backward, QStringList({"c (dc) f32[]  1.0 in", "j (dh) f32[]  1.0 in", "k (di) f32[]  1.0 out"}));
+
+    key(Qt::Key_F5);
+    QVERIFY(status().contains("finished"));
+    // d/dx (x0 + x0 * x1) = [1 + x1, x0, 0, 0, 0]
+    QCOMPARE(rows().first(), "a f32[5] [2.0, 3.0, 4.0, 5.0, 6.0] [4.0, 2.0, 0.0, 0.0, 0.0] in");
+  }
+
+  void f9_breakpoint_stops_continue() {
+    open();
+    auto* view = window_->jaxpr_view();
+    QTextBlock line = view->document()->findBlockByNumber(6);  // g = squeeze f, equation 5
+    QTest::mouseClick(view->viewport(), Qt::LeftButton, {}, view->cursorRect(QTextCursor(line)).center());
+    QCOMPARE(view->textCursor().blockNumber(), 6);
+    key(Qt::Key_F9);
+    QCOMPARE(session_->breakpoints(), QSet<int>({5}));
+    key(Qt::Key_F5);
+    QCOMPARE(current(), 5);
+    QVERIFY2(status().contains("breakpoint"), qPrintable(status()));
+    QCOMPARE(rows(), QStringList({"f f32[1] [3.0] in", "g f32[] 3.0 out"}));
+    key(Qt::Key_F10);
+    QCOMPARE(current(), 6);
+    QCOMPARE(session_->breakpoints(), QSet<int>({5}));
+    window_->grab().save(dir_.filePath("jaxray_gui.png"));
+    window_->grab().save("/tmp/jaxray_gui.png");
+    key(Qt::Key_F10, Qt::ShiftModifier);
+    QCOMPARE(current(), 5);
+    key(Qt::Key_F9);  // the cursor follows the current equation, so F9 clears it
+    QVERIFY(session_->breakpoints().isEmpty());
+    key(Qt::Key_F5);
+    QVERIFY(status().contains("finished"));
+  }
+
+  void margin_click_toggles_a_breakpoint() {
+    open();
+    auto* view = window_->jaxpr_view();
+    auto* margin = view->findChild<QWidget*>("breakpoint_margin");
+    QVERIFY(margin);
+    QTextBlock line = view->document()->findBlockByNumber(7);  // h = mul e g, equation 6
+    const QPoint at(margin->width() / 2, view->cursorRect(QTextCursor(line)).center().y());
+    QTest::mouseClick(margin, Qt::LeftButton, {}, at);
+    QCOMPARE(session_->breakpoints(), QSet<int>({6}));
+    QTest::mouseClick(window_->findChild<QToolBar*>("debug_toolbar")->widgetForAction(window_->action("continue")),
+                      Qt::LeftButton);
+    QCOMPARE(current(), 6);
+    QTest::mouseClick(margin, Qt::LeftButton, {}, at);
+    QVERIFY(session_->breakpoints().isEmpty());
+  }
+
+  void malformed_file_shows_an_error() {
+    open();
+    const QString path = dir_.filePath("bad.jaxpr");
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write("{ lambda ; a:f32[3]. let\n    b:f32[3] = frobnicate a\n  in (b,) }\n");
+    f.close();
+    const QString before = window_->jaxpr_view()->toPlainText();
+    window_->open_file(path);
+    auto* box = window_->findChild<QMessageBox*>();
+    QVERIFY(box);
+    QVERIFY2(box->text().contains("frobnicate"), qPrintable(box->text()));
+    box->close();
+    QCOMPARE(window_->jaxpr_view()->toPlainText(), before);
+    key(Qt::Key_F10);
+    QCOMPARE(current(), 0);
+  }
+};
+
+QTEST_MAIN(TestGuiStepper)
+#include "tst_gui_stepper.moc"
