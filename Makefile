@@ -24,8 +24,15 @@ build: configure
 test: build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
 
+# The desktop debugger on its bundled demo; without a display (a headless
+# machine, CI) the same demo runs in the CLI instead.
 run: build
-	$(BUILD_DIR)/bin/jaxray-cli demo seed
+	@if [ -n "$$DISPLAY$$WAYLAND_DISPLAY" ] && [ -x $(BUILD_DIR)/bin/jaxray ]; then \
+	  $(BUILD_DIR)/bin/jaxray; \
+	else \
+	  echo "make run: no display, so the demo runs in the CLI (xvfb-run -a $(BUILD_DIR)/bin/jaxray for the app)"; \
+	  $(BUILD_DIR)/bin/jaxray-cli demo seed; \
+	fi
 
 bench: build
 	$(BUILD_DIR)/bin/bench_core
