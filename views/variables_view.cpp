@@ -6,7 +6,7 @@
 namespace jxr::views {
 
 VariablesView::VariablesView(Session& session, QWidget* parent) : QTableWidget(0, ColumnCount, parent) {
-  setHorizontalHeaderLabels({tr("name"), tr("type"), tr("value"), tr("tangent"), tr("")});
+  setHorizontalHeaderLabels({tr("name"), tr("type"), tr("value"), tr("tangent"), tr("operand")});
   setEditTriggers(QAbstractItemView::NoEditTriggers);
   setSelectionBehavior(QAbstractItemView::SelectRows);
   verticalHeader()->hide();

@@ -122,6 +122,7 @@ class TestGuiStepper : public QObject {
     QTest::keyClick(mode, Qt::Key_Down);
     QCOMPARE(mode->currentText(), "vjp");
     QCOMPARE(window_->variables_view()->horizontalHeaderItem(VariablesView::Derivative)->text(), "cotangent");
+    QCOMPARE(window_->variables_view()->horizontalHeaderItem(VariablesView::Role)->text(), "operand");
     QCOMPARE(rows(), QStringList({"a f32[5] [2.0, 3.0, 4.0, 5.0, 6.0]  in", "i f32[]   out"}));
 
     int steps = 0;
