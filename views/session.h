@@ -44,6 +44,10 @@ class Session : public QObject {
   virtual QVector<int> equation_lines() const = 0;
   virtual QSet<int> breakpoints() const = 0;
   virtual Mode mode() const = 0;
+  // The transformation chain of the shown program (`f`, `grad(f)`,
+  // `vmap(grad(f))`) and the chains loaded so far for the current program.
+  virtual QString transform() const = 0;
+  virtual QStringList transforms() const = 0;
 
   // Each request answers with `stepped` (and `finished` at the end) or `error`.
   virtual void load_text(const QString& text, const QString& source_name) = 0;
@@ -56,6 +60,11 @@ class Session : public QObject {
   virtual void continue_run() = 0;
   virtual void restart() = 0;
   virtual void toggle_breakpoint(int equation) = 0;
+  // Shows the program loaded last through `chain` as JAX spells it
+  // (`grad(f)`, `vmap(grad(f))`, `f` for the program itself). A chain that
+  // does not parse or does not apply (grad of a non-scalar output) answers
+  // `error` and keeps the shown program.
+  virtual void load_transform(const QString& chain) = 0;
 
  signals:
   void loaded();  // a new program (or mode): the text, lines and breakpoints changed
@@ -63,6 +72,7 @@ class Session : public QObject {
   void finished(const jxr::views::StepState& state);
   void error(const QString& message);
   void breakpoints_changed();
+  void transforms_changed();  // the shown chain or the list of chains changed
 };
 
 }  // namespace jxr::views

@@ -1,9 +1,11 @@
 #include "app/gui/stepper_session.h"
 
 #include <cmath>
+#include <utility>
 
 #include "app/cli/jaxpr_source.h"
 #include "app/cli/json_values.h"
+#include "app/cli/transform.h"
 #include "engine/core/error.h"
 #include "engine/jaxpr/parse.h"
 #include "engine/jaxpr/print.h"
@@ -83,7 +85,7 @@ StepperSession::~StepperSession() = default;
 
 void StepperSession::load_text(const QString& text, const QString& source_name) {
   try {
-    load(parse_jaxpr(text.toStdString(), source_name.toStdString()));
+    load_base(parse_jaxpr(text.toStdString(), source_name.toStdString()));
   } catch (const std::exception& e) {
     emit error(QString::fromStdString(e.what()));
   }
@@ -91,20 +93,66 @@ void StepperSession::load_text(const QString& text, const QString& source_name) 
 
 void StepperSession::load_file(const QString& path) {
   try {
-    load(cli::load_jaxpr(path.toStdString()));
+    load_base(cli::load_jaxpr(path.toStdString()));
   } catch (const std::exception& e) {
     emit error(QString::fromStdString(e.what()));
   }
 }
 
-void StepperSession::load(ClosedJaxpr program) {
+void StepperSession::load_base(ClosedJaxpr program) {
+  const QString old = std::exchange(transform_, QStringLiteral("f"));
+  try {
+    load(program, false);
+  } catch (...) {
+    transform_ = old;
+    throw;
+  }
+  base_ = std::move(program);
+  transforms_ = {transform_};
+  emit transforms_changed();
+}
+
+void StepperSession::load_transform(const QString& chain) {
+  if (!base_) return emit error(tr("no program is open to transform"));
+  const QString written = chain.simplified().remove(QLatin1Char(' '));
+  // A bare function name is the program itself.
+  static const QStringList kTransformations = {"jvp", "vjp", "grad", "vmap", "jacfwd", "jacrev", "hessian"};
+  const bool identity = !written.isEmpty() && !written.contains(QLatin1Char('(')) &&
+                        !written.contains(QLatin1Char(')')) && !kTransformations.contains(written);
+  cli::TransformSpec spec;
+  if (!identity) {
+    if (auto err = cli::parse_transform_chain(written.toStdString(), &spec))
+      return emit error(QString::fromStdString(*err));
+  }
+  // The shown chain changes first, so that the snapshots `load` sends name it.
+  const QString old = std::exchange(transform_, QString::fromStdString(cli::chain_text(spec, "f")));
+  try {
+    if (spec.steps.empty())
+      load(*base_, false);
+    else
+      load(cli::transform_jaxpr(*base_, spec), true);
+  } catch (const cli::TransformError& e) {
+    transform_ = old;
+    return emit error(QStringLiteral("%1: %2").arg(QString::fromStdString(e.flag()), QString::fromUtf8(e.what())));
+  } catch (const std::exception& e) {
+    transform_ = old;
+    return emit error(QString::fromUtf8(e.what()));
+  }
+  if (!transforms_.contains(transform_)) transforms_.push_back(transform_);
+  emit transforms_changed();
+}
+
+void StepperSession::load(ClosedJaxpr program, bool transformed) {
   // Build the stepper first so that a failure (bad arguments) keeps the old program.
   std::optional<ClosedJaxpr> old = std::move(program_);
+  const bool old_transformed = transformed_;
   program_ = std::move(program);
+  transformed_ = transformed;
   try {
     rebuild();
   } catch (...) {
     program_ = std::move(old);
+    transformed_ = old_transformed;
     throw;
   }
   text_ = QString::fromStdString(print_closed_jaxpr(*program_));
@@ -125,11 +173,20 @@ void StepperSession::load(ClosedJaxpr program) {
 void StepperSession::rebuild() {
   std::vector<Array> args;
   const std::vector<ShapedArray> in = program_->in_avals();
+  bool given = false;
   if (args_json_) {
-    for (const Value& v : cli::parse_json_args(args_json_->toStdString(), in)) args.push_back(v.array());
-  } else {
-    for (const ShapedArray& a : in) args.push_back(Array::full(a.shape, 1.0, a.dtype));
+    try {
+      for (const Value& v : cli::parse_json_args(args_json_->toStdString(), in)) args.push_back(v.array());
+      given = true;
+    } catch (const std::exception&) {
+      // A transformation's inputs (tangents, a batch axis) need not fit the
+      // arguments given for the program: those get ones. The program itself must fit.
+      if (!transformed_) throw;
+      args.clear();
+    }
   }
+  if (!given)
+    for (const ShapedArray& a : in) args.push_back(Array::full(a.shape, 1.0, a.dtype));
   const StepMode m = to_engine(mode_);
   std::vector<Array> seeds = m == StepMode::Jvp   ? ones_seeds(in)
                              : m == StepMode::Vjp ? ones_seeds(program_->out_avals())

@@ -1,5 +1,6 @@
 // The desktop app's session: the views' Session interface over a
-// jxr::Stepper. This first version runs the stepper on the GUI thread, which
+// jxr::Stepper, stepping a loaded program or a transformation of it
+// (grad(f), vmap(grad(f)), ... through app/cli/transform.h). This first version runs the stepper on the GUI thread, which
 // is fine for the small jaxprs stepped one equation at a time; the worker
 // thread that ARCHITECTURE.md asks for comes with the Python editor.
 #pragma once
@@ -25,6 +26,8 @@ class StepperSession : public views::Session {
   QVector<int> equation_lines() const override { return lines_; }
   QSet<int> breakpoints() const override { return breakpoints_; }
   views::Mode mode() const override { return mode_; }
+  QString transform() const override { return transform_; }
+  QStringList transforms() const override { return transforms_; }
 
   void load_text(const QString& text, const QString& source_name) override;
   void load_file(const QString& path) override;
@@ -36,16 +39,25 @@ class StepperSession : public views::Session {
   void continue_run() override;
   void restart() override;
   void toggle_breakpoint(int equation) override;
+  void load_transform(const QString& chain) override;
 
  private:
-  void load(ClosedJaxpr program);
+  // A new program: it becomes the base that transformations apply to.
+  void load_base(ClosedJaxpr program);
+  // Shows `program`: the base, or a transformation of it (`transformed`).
+  void load(ClosedJaxpr program, bool transformed);
   void rebuild();
   // Runs a stepper request, reporting its snapshot or its error.
   void request(StepSnapshot (Stepper::*op)());
 
   std::optional<QString> args_json_;
+  // The program as loaded, before any transformation, and the chains applied to it so far.
+  std::optional<ClosedJaxpr> base_;
+  QString transform_ = QStringLiteral("f");
+  QStringList transforms_;
   views::Mode mode_ = views::Mode::Eval;
   std::optional<ClosedJaxpr> program_;
+  bool transformed_ = false;
   std::unique_ptr<Stepper> stepper_;
   QString text_;
   QVector<int> lines_;
