@@ -9,8 +9,10 @@
 #include <QMessageBox>
 #include <QStatusBar>
 #include <QToolBar>
+#include <QVBoxLayout>
 
 #include "views/jaxpr_view.h"
+#include "views/transform_bar.h"
 #include "views/variables_view.h"
 
 // The demos are compiled into the GUI library; a static library's resources
@@ -24,10 +26,17 @@ MainWindow::MainWindow(views::Session& session, QWidget* parent)
       session_(session),
       jaxpr_(new views::JaxprView(session, this)),
       variables_(new views::VariablesView(session, this)),
+      transforms_(new views::TransformBar(session, this)),
       mode_(new QComboBox(this)),
       status_(new QLabel(this)) {
   setWindowTitle(tr("jaxray"));
-  setCentralWidget(jaxpr_);
+  auto* centre = new QWidget(this);
+  auto* column = new QVBoxLayout(centre);
+  column->setContentsMargins(2, 2, 2, 0);
+  column->setSpacing(2);
+  column->addWidget(transforms_);
+  column->addWidget(jaxpr_, 1);
+  setCentralWidget(centre);
   auto* dock = new QDockWidget(tr("Variables"), this);
   dock->setObjectName("variables_dock");
   dock->setWidget(variables_);
@@ -106,8 +115,8 @@ void MainWindow::show_state(const views::StepState& s) {
   QString where = s.equation < 0 ? s.event
                  : s.backward     ? tr("linear equation %1").arg(s.equation)
                                   : tr("equation %1").arg(s.equation);
-  status_->setText(tr("%1 · %2 · step %3 · %4 · %5")
-                       .arg(mode_->currentText(), s.backward ? tr("backward") : tr("forward"))
+  status_->setText(tr("%1 · %2 · %3 · step %4 · %5 · %6")
+                       .arg(session_.transform(), mode_->currentText(), s.backward ? tr("backward") : tr("forward"))
                        .arg(s.step)
                        .arg(where, s.reason));
   status_->setToolTip(s.equation_text);

@@ -1,5 +1,5 @@
-// The debugger's main window: the jaxpr in the centre, the variables in a
-// dock, stepping actions with debugger keys in a toolbar and a menu, the mode
+// The debugger's main window: the transform bar above the jaxpr in the
+// centre, the variables in a dock, stepping actions with debugger keys in a toolbar and a menu, the mode
 // (eval/jvp/vjp) and a status bar with the phase, step and stop reason.
 #pragma once
 
@@ -13,6 +13,7 @@ class QLabel;
 
 namespace jxr::views {
 class JaxprView;
+class TransformBar;
 class VariablesView;
 }  // namespace jxr::views
 
@@ -29,6 +30,7 @@ class MainWindow : public QMainWindow {
 
   views::JaxprView* jaxpr_view() const { return jaxpr_; }
   views::VariablesView* variables_view() const { return variables_; }
+  views::TransformBar* transform_bar() const { return transforms_; }
   QComboBox* mode_box() const { return mode_; }
   QAction* action(const QString& object_name) const;
 
@@ -39,6 +41,7 @@ class MainWindow : public QMainWindow {
   views::Session& session_;
   views::JaxprView* jaxpr_;
   views::VariablesView* variables_;
+  views::TransformBar* transforms_;
   QComboBox* mode_;
   QLabel* status_;
 };
