@@ -195,56 +195,58 @@ def _grad(fun, argnums, has_aux, allow_int, with_value):
     @api_boundary
     @functools.wraps(fun)
     def wrapped(*args):
-        nums = _argnums(argnums, len(args))
-        flat, defs = _flatten_args(args)
-        out = _Out()
-        # Every leaf of the differentiated arguments is an engine argument.
-        leaf_fun = _leaf_fun(_flat_fun(fun, defs, out, has_aux), flat)
-        leaf_args, leaf_nums = _leaf_args(flat, nums)
-        res = _C.value_and_grad(leaf_fun, leaf_nums, True, has_aux, allow_int, with_value)(*leaf_args)
+        c = _ByLeaf(fun, argnums, args, has_aux)
+        res = _C.value_and_grad(c.fun, c.leaf_nums, True, has_aux, allow_int, with_value)(*c.leaves)
         grads_flat = res[1] if with_value else (res[0] if has_aux else res)
-        grads = _regroup(grads_flat, flat, nums, defs)
-        g = grads[0] if isinstance(argnums, int) else tuple(grads)
+        g = c.regroup(grads_flat)
         aux = res[-1] if has_aux else None
         if with_value:
             value = res[0][0] if has_aux else res[0]
-            value = _from_engine(value, out.treedef)
+            value = _from_engine(value, c.out.treedef)
             if has_aux:
-                return (value, out.aux_treedef.unflatten(list(res[0][1]))), g
+                return (value, c.out.aux_treedef.unflatten(list(res[0][1]))), g
             return value, g
         if has_aux:
-            return g, out.aux_treedef.unflatten(list(aux))
+            return g, c.out.aux_treedef.unflatten(list(aux))
         return g
     return wrapped
 
 
-def _leaf_args(flat, nums):
-    leaves = [l for arg in flat for l in arg]
-    offsets = [0]
-    for arg in flat:
-        offsets.append(offsets[-1] + len(arg))
-    return leaves, [k for i in nums for k in range(offsets[i], offsets[i + 1])]
+class _ByLeaf:
+    """fun as an engine function of every leaf of its arguments (for grad and
+    the jacobians): the engine differentiates with respect to the leaves of
+    the `argnums` arguments, and regroup() puts per-leaf results back into
+    those arguments' trees."""
 
+    def __init__(self, fun, argnums, args, has_aux):
+        self.argnums = argnums
+        self.nums = _argnums(argnums, len(args))
+        self.flat, self.defs = _flatten_args(args)
+        self.out = _Out()
+        flat_fun = _flat_fun(fun, self.defs, self.out, has_aux)
+        sizes = [len(a) for a in self.flat]
 
-def _leaf_fun(flat_fun, flat):
-    sizes = [len(a) for a in flat]
-
-    def f(*leaves):
-        args, k = [], 0
+        def leaf_fun(*leaves):
+            grouped, k = [], 0
+            for n in sizes:
+                grouped.append(tuple(leaves[k:k + n]))
+                k += n
+            return flat_fun(*grouped)
+        self.fun = leaf_fun
+        self.leaves = [l for arg in self.flat for l in arg]
+        offsets = [0]
         for n in sizes:
-            args.append(tuple(leaves[k:k + n]))
+            offsets.append(offsets[-1] + n)
+        self.leaf_nums = [k for i in self.nums for k in range(offsets[i], offsets[i + 1])]
+
+    def regroup(self, leaf_values):
+        """One tree per differentiated argument (just the tree when argnums is an int)."""
+        trees, k = [], 0
+        for i in self.nums:
+            n = len(self.flat[i])
+            trees.append(self.defs[i].unflatten(list(leaf_values[k:k + n])))
             k += n
-        return flat_fun(*args)
-    return f
-
-
-def _regroup(leaf_grads, flat, nums, defs):
-    out, k = [], 0
-    for i in nums:
-        n = len(flat[i])
-        out.append(defs[i].unflatten(list(leaf_grads[k:k + n])))
-        k += n
-    return out
+        return trees[0] if isinstance(self.argnums, int) else tuple(trees)
 
 
 @api_boundary
@@ -305,25 +307,20 @@ def _jac(which, fun, argnums, has_aux):
     @api_boundary
     @functools.wraps(fun)
     def wrapped(*args):
-        nums = _argnums(argnums, len(args))
-        flat, defs = _flatten_args(args)
-        out = _Out()
-        leaf_fun = _leaf_fun(_flat_fun(fun, defs, out, has_aux), flat)
-        leaf_args, leaf_nums = _leaf_args(flat, nums)
-        jac = which(leaf_fun, leaf_nums, True, has_aux)(*leaf_args)
+        c = _ByLeaf(fun, argnums, args, has_aux)
+        jac = which(c.fun, c.leaf_nums, True, has_aux)(*c.leaves)
         if has_aux:
             jac, aux = jac
-        per_out = [jac] if out.treedef.kind == "leaf" else list(jac)
-        pick = (lambda g: g[0]) if isinstance(argnums, int) else tuple
+        per_out = [jac] if c.out.treedef.kind == "leaf" else list(jac)
         blocks = []
         for block in per_out:
             if which is _C.hessian:
                 # One row per leaf j, each a tuple over leaves i: arg(arg).
-                block = [pick(_regroup(row, flat, nums, defs)) for row in block]
-            blocks.append(pick(_regroup(block, flat, nums, defs)))
+                block = [c.regroup(row) for row in block]
+            blocks.append(c.regroup(block))
         if has_aux:
-            return out.treedef.unflatten(blocks), out.aux_treedef.unflatten(list(aux))
-        return out.treedef.unflatten(blocks)
+            return c.out.treedef.unflatten(blocks), c.out.aux_treedef.unflatten(list(aux))
+        return c.out.treedef.unflatten(blocks)
     return wrapped
 
 
