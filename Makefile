@@ -37,6 +37,7 @@ run: build
 bench: build
 	$(BUILD_DIR)/bin/bench_core
 	$(BUILD_DIR)/bin/bench_transforms
+	$(BUILD_DIR)/bin/bench_trace_store
 	PYTHONPATH=$(BUILD_DIR)/python $(BENCH_PYTHON) bench/bench_python.py
 
 clean:
