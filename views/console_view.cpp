@@ -89,6 +89,15 @@ void ConsoleView::insert(const QString& text, Kind kind) {
   const QTextCharFormat fmt = format_of(kind);
   c.beginEditBlock();
   qsizetype from = 0;
+  // Lines that would fall off the top within this one write are skipped
+  // (the empty line after the last newline is one of the kMaxLines).
+  const qsizetype newlines = text.count(QLatin1Char('\n'));
+  for (qsizetype skip = newlines - (kMaxLines - 1); skip > 0; --skip) from = text.indexOf(QLatin1Char('\n'), from) + 1;
+  if (from > 0) {
+    // The first line kept starts a line of its own, not the end of the last one.
+    if (document()->lastBlock().length() > 1) c.insertBlock();
+    line_cut_ = false;
+  }
   while (from <= text.size()) {
     qsizetype nl = text.indexOf(QLatin1Char('\n'), from);
     const qsizetype piece_end = nl < 0 ? text.size() : nl;
@@ -110,7 +119,7 @@ void ConsoleView::insert(const QString& text, Kind kind) {
   c.endEditBlock();
   // Blocks dropped off the top renumber the rest; the new text is in the
   // last blocks, one more than the newlines it held.
-  mark_links(document()->blockCount() - 1 - static_cast<int>(text.count(QLatin1Char('\n'))));
+  mark_links(document()->blockCount() - 1 - static_cast<int>(std::min<qsizetype>(newlines, kMaxLines)));
   if (follow) bar->setValue(bar->maximum());
 }
 

@@ -110,7 +110,11 @@ EditorView::EditorView(QWidget* parent)
   // Scintilla reports cursor moves when it next repaints; user input is
   // reported at once (keyPressEvent, mousePressEvent), the rest from here.
   connect(this, &QsciScintilla::cursorPositionChanged, this, [this](int line, int) { on_cursor_moved(line); });
-  connect(this, &QsciScintilla::linesChanged, this, &EditorView::update_line_number_width);
+  // Markers ride along with their lines as text is inserted or deleted.
+  connect(this, &QsciScintilla::linesChanged, this, [this] {
+    update_line_number_width();
+    notify_breakpoints();
+  });
   connect(&ThemeNotifier::instance(), &ThemeNotifier::theme_changed, this, &EditorView::restyle);
   restyle();
 }
@@ -125,11 +129,17 @@ QVector<int> EditorView::breakpoint_lines() const {
 }
 
 void EditorView::set_breakpoint_lines(const QVector<int>& lines_1_based) {
-  const QVector<int> before = breakpoint_lines();
   markerDeleteAll(BreakpointMarker);
   for (int l : lines_1_based)
     if (l >= 1 && l <= lines() && !(markersAtLine(l - 1) & (1u << BreakpointMarker))) markerAdd(l - 1, BreakpointMarker);
-  if (breakpoint_lines() != before) emit breakpoints_changed();
+  notify_breakpoints();
+}
+
+void EditorView::notify_breakpoints() {
+  QVector<int> now = breakpoint_lines();
+  if (now == breakpoints_) return;
+  breakpoints_ = std::move(now);
+  emit breakpoints_changed();
 }
 
 void EditorView::toggle_breakpoint(int line) {
@@ -138,7 +148,7 @@ void EditorView::toggle_breakpoint(int line) {
     markerDelete(line - 1, BreakpointMarker);
   else
     markerAdd(line - 1, BreakpointMarker);
-  emit breakpoints_changed();
+  notify_breakpoints();
 }
 
 void EditorView::set_current_line(int line) {
@@ -197,7 +207,6 @@ bool EditorView::load_file(const QString& path, QString* error) {
   const QString text = decode(bytes);
   if (decode.hasError()) return fail(tr("%1 is not UTF-8 text").arg(path));
 
-  const bool had_breakpoints = markerFindNext(0, 1u << BreakpointMarker) >= 0;
   loading_ = true;
   setText(text);
   SendScintilla(SCI_EMPTYUNDOBUFFER);
@@ -209,7 +218,7 @@ bool EditorView::load_file(const QString& path, QString* error) {
   loading_ = false;
   setModified(false);
   file_path_ = path;
-  if (had_breakpoints) emit breakpoints_changed();
+  notify_breakpoints();
   return true;
 }
 

@@ -49,6 +49,7 @@ class EditorView : public QsciScintilla {
   QsciLexerPython* python_lexer() const { return lexer_; }
 
  signals:
+  // A breakpoint was set or cleared, or moved with an edit of the lines above it.
   void breakpoints_changed();
   // The user put the cursor on another line (click or keys).
   void line_activated(int line);
@@ -61,6 +62,7 @@ class EditorView : public QsciScintilla {
 
  private:
   void restyle();
+  void notify_breakpoints();
   void update_line_number_width();
   void on_cursor_moved(int line);
   void report_cursor_line();
@@ -71,6 +73,7 @@ class EditorView : public QsciScintilla {
   QsciStyle error_style_;
   int error_indicator_;
   QString file_path_;
+  QVector<int> breakpoints_;  // as last reported by breakpoints_changed
   int current_line_ = -1;
   int last_cursor_line_ = -1;
   bool loading_ = false;

@@ -133,11 +133,16 @@ class TestEditorConsole : public QObject {
     editor_->setCursorPosition(4, 2);
     QTest::keyClick(editor_.get(), Qt::Key_F9);
     QCOMPARE(editor_->breakpoint_lines(), QVector<int>{5});
-    // Two new lines above it: the breakpoint stays on its statement.
+    // Two new lines above it: the breakpoint stays on its statement, and says so.
+    QSignalSpy changed(editor_.get(), &EditorView::breakpoints_changed);
     editor_->setCursorPosition(0, 0);
     QTest::keyClick(editor_.get(), Qt::Key_Return);
     QTest::keyClick(editor_.get(), Qt::Key_Return);
     QCOMPARE(editor_->breakpoint_lines(), QVector<int>{7});
+    QCOMPARE(changed.count(), 2);
+    // Lines added below it do not move it.
+    editor_->append(QStringLiteral("z = 0\n"));
+    QCOMPARE(changed.count(), 2);
     QCOMPARE(editor_->text(6).trimmed(), QStringLiteral("return jnp.sum(y ** 2)"));
     editor_->setCursorPosition(6, 0);
     QTest::keyClick(editor_.get(), Qt::Key_F9);
@@ -423,6 +428,19 @@ class TestEditorConsole : public QObject {
     QCOMPARE(last_full.text(), QStringLiteral("step 19999"));
     QVERIFY(console_->document()->find(QStringLiteral("step 5000\n")).isNull());
     QVERIFY(console_->document()->find(QStringLiteral("step 5000")).isNull());
+
+    // The same lines in one write, as a caller batching a flood would send them.
+    console_->clear_action()->trigger();
+    console_->append_output(QStringLiteral("partial "));
+    QString batch;
+    for (int i = 0; i < 20000; ++i) batch += QStringLiteral("step %1\n").arg(i);
+    timer.restart();
+    console_->append_output(batch);
+    qInfo("one append of 20000 lines: %lld ms", static_cast<long long>(timer.elapsed()));
+    QVERIFY(console_->document()->blockCount() <= ConsoleView::kMaxLines);
+    QCOMPARE(console_->document()->lastBlock().previous().text(), QStringLiteral("step 19999"));
+    QCOMPARE(console_->document()->firstBlock().text(), QStringLiteral("step 10001"));
+    QCOMPARE(console_->document()->blockCount(), ConsoleView::kMaxLines);
 
     console_->clear_action()->trigger();
     console_->append_output(QString(30000, QLatin1Char('x')));
