@@ -9,6 +9,9 @@
 #include <QString>
 #include <QStringList>
 #include <QVector>
+#include <QMetaType>
+
+#include "views/array_data.h"
 
 namespace jxr::views {
 
@@ -19,8 +22,36 @@ struct VariableRow {
   QString type;
   QString value;       // preview; empty for backward-phase linear variables
   QString derivative;  // tangent (jvp) or cotangent (vjp backward) preview; empty: zero or none
+  QString contributions;  // vjp backward: the linear equations whose transposes added to the cotangent
   QString role;        // "in" or "out" of the equation (of the program at start and end)
   bool non_finite = false;  // value or derivative holds a NaN or an Inf
+};
+
+// A variable's values so far, for the inspector and hover tooltips: its
+// primal and its tangent (jvp) or cotangent (vjp, once the backward pass
+// has reached it). `found` is false before the variable is computed.
+struct VariableValue {
+  QString name;
+  bool found = false;
+  ArrayData value;
+  ArrayData derivative;  // empty name: none (eval, or a zero)
+  QString derivative_kind;  // `tangent` or `cotangent`
+};
+
+// What the session shows, as one value, so that a session on another
+// thread can hand it over whole.
+struct ProgramInfo {
+  QString text;
+  QVector<int> lines;         // the first text line (0-based) of each top-level equation
+  QVector<int> source_lines;  // each top-level equation's line (1-based) in `source_file`, 0: none
+  QString source_file;        // the script the program was traced from, empty for jaxpr text
+  QSet<int> breakpoints;      // top-level equations
+  QSet<int> source_breakpoints;  // lines of `source_file`
+  QStringList primitive_breakpoints;
+  bool break_on_non_finite = false;
+  Mode mode = Mode::Eval;
+  QString transform = QStringLiteral("f");
+  QStringList transforms;
 };
 
 struct StepState {
@@ -48,6 +79,14 @@ class Session : public QObject {
   // `vmap(grad(f))`) and the chains loaded so far for the current program.
   virtual QString transform() const = 0;
   virtual QStringList transforms() const = 0;
+  // Where the shown program came from; sessions over jaxpr text or traces have no script.
+  virtual QVector<int> source_lines() const { return {}; }
+  virtual QString source_file() const { return {}; }
+  virtual QSet<int> source_breakpoints() const { return {}; }
+  virtual QStringList primitive_breakpoints() const { return {}; }
+  virtual bool break_on_non_finite() const { return false; }
+  // A request is running (a script, a long continue); `interrupt` stops a script.
+  virtual bool busy() const { return false; }
 
   // Each request answers with `stepped` (and `finished` at the end) or `error`.
   virtual void load_text(const QString& text, const QString& source_name) = 0;
@@ -65,6 +104,21 @@ class Session : public QObject {
   // does not parse or does not apply (grad of a non-scalar output) answers
   // `error` and keeps the shown program.
   virtual void load_transform(const QString& chain) = 0;
+  // Runs a JAX-style script and traces `call` (`f(jnp.ones(3))`) in it:
+  // the result becomes the program, its arguments the inputs. Answers
+  // `loaded` and `stepped`, or `script_error` (and `error`).
+  virtual void run_script(const QString& source, const QString& file, const QString& call) {
+    (void)source, (void)file, (void)call;
+    emit error(QStringLiteral("this session does not run scripts"));
+  }
+  virtual void interrupt() {}
+  // Continues to the start of `equation` (a top-level one), ignoring breakpoints on the way.
+  virtual void run_to_equation(int equation) { (void)equation; }
+  virtual void toggle_source_breakpoint(int line) { (void)line; }
+  virtual void set_primitive_breakpoints(const QStringList& primitives) { (void)primitives; }
+  virtual void set_break_on_non_finite(bool on) { (void)on; }
+  // Answers `value_ready` with the variable (named as the shown jaxpr names it).
+  virtual void request_value(const QString& name) { (void)name; }
 
  signals:
   void loaded();  // a new program (or mode): the text, lines and breakpoints changed
@@ -73,6 +127,16 @@ class Session : public QObject {
   void error(const QString& message);
   void breakpoints_changed();
   void transforms_changed();  // the shown chain or the list of chains changed
+  // What the script printed (sys.stdout; `is_error`: sys.stderr).
+  void output(const QString& text, bool is_error);
+  // The script raised: the traceback and the script's line (0: none of its lines).
+  void script_error(const QString& message, int line);
+  void busy_changed(bool busy, const QString& what);
+  void value_ready(const jxr::views::VariableValue& value);
 };
 
 }  // namespace jxr::views
+
+Q_DECLARE_METATYPE(jxr::views::StepState)
+Q_DECLARE_METATYPE(jxr::views::ProgramInfo)
+Q_DECLARE_METATYPE(jxr::views::VariableValue)

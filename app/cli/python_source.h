@@ -1,11 +1,18 @@
-// `jaxray-cli record SCRIPT.py --fn NAME`: the jaxpr of a function in a
-// Python script, traced by the jaxray package in an embedded interpreter.
-// Built only where CMake finds Python's embedding library
+// JAX-style Python scripts traced by the jaxray package in an embedded
+// interpreter: `jaxray-cli record SCRIPT.py --fn NAME` and the desktop app's
+// script editor. Built only where CMake finds Python's embedding library
 // (JAXRAY_HAVE_PYTHON).
+//
+// One interpreter serves the whole process, started on first use from
+// whichever thread gets there first and never finalized; each call takes the
+// GIL for its duration, so any thread may trace (one at a time).
 #pragma once
 
+#include <functional>
 #include <string>
+#include <vector>
 
+#include "engine/core/error.h"
 #include "engine/jaxpr/jaxpr.h"
 
 namespace jxr::cli {
@@ -23,5 +30,39 @@ namespace jxr::cli {
 // traceback when the script or the tracing raises.
 ClosedJaxpr trace_python_function(const std::string& script_path, const std::string& fn,
                                   const std::string& args_json);
+
+// What a script raised: the formatted traceback and the line of `file`
+// (the script) where it happened, 0 when no frame of the script is in it.
+class PythonError : public Error {
+ public:
+  PythonError(std::string message, int line) : Error(ErrorKind::Value, std::move(message)), line_(line) {}
+  int line() const { return line_; }
+
+ private:
+  int line_;
+};
+
+struct PythonOutput {
+  std::function<void(const std::string&)> out, err;  // sys.stdout and sys.stderr while the script runs
+};
+
+struct TracedCall {
+  ClosedJaxpr program;
+  std::vector<Array> args;  // the call's arguments flattened, as the program's inputs
+};
+
+// Runs the script `source` (named `file` in tracebacks and source info) as
+// a module, then traces `call` (`f(jnp.arange(3.0), 2.0)`: a call of one of
+// its functions on Python expressions evaluated in its namespace) with
+// jaxray.make_jaxpr, returning the program and the argument values. Throws
+// PythonError when the script or the call raises (KeyboardInterrupt after
+// interrupt_python), jxr::Error when `call` is not a call.
+TracedCall trace_python_call(const std::string& source, const std::string& file, const std::string& call,
+                             const PythonOutput& output);
+
+// Raises KeyboardInterrupt in the script that trace_python_call is running,
+// if any, as soon as it runs Python code again (a loop in Python at once; a
+// long engine operation when it returns). Returns at once from any thread.
+void interrupt_python();
 
 }  // namespace jxr::cli

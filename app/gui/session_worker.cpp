@@ -1,9 +1,14 @@
-#include "app/gui/stepper_session.h"
+#include "app/gui/session_worker.h"
+
+#include <QFile>
 
 #include <cmath>
 #include <utility>
 
 #include "app/cli/jaxpr_source.h"
+#ifdef JAXRAY_HAVE_PYTHON
+#include "app/cli/python_source.h"
+#endif
 #include "app/cli/json_values.h"
 #include "app/cli/transform.h"
 #include "engine/core/error.h"
@@ -47,6 +52,17 @@ std::vector<Array> ones_seeds(const std::vector<ShapedArray>& avals) {
   return seeds;
 }
 
+views::ArrayData array_data(const QString& name, const Array& a) {
+  views::ArrayData d;
+  if (!a.defined()) return d;
+  d.name = name;
+  d.dtype = QString::fromStdString(std::string(dtype_short_name(a.dtype())));
+  for (int64_t n : a.shape()) d.shape.push_back(n);
+  const std::vector<double> values = a.to_doubles();
+  d.values = QVector<double>(values.begin(), values.end());
+  return d;
+}
+
 views::StepState to_state(const StepSnapshot& s) {
   views::StepState st;
   st.mode = s.mode == StepMode::Jvp ? views::Mode::Jvp : s.mode == StepMode::Vjp ? views::Mode::Vjp : views::Mode::Eval;
@@ -67,6 +83,11 @@ views::StepState to_state(const StepSnapshot& s) {
       const Array& d = s.mode == StepMode::Vjp ? v.cotangent : v.tangent;
       row.derivative = preview(d);
       row.role = role;
+      if (!v.contributions.empty()) {
+        QStringList from;
+        for (int64_t c : v.contributions) from << (c < 0 ? QStringLiteral("seed") : QString::number(c));
+        row.contributions = from.join(QStringLiteral(", "));
+      }
       row.non_finite = non_finite(v.value) || non_finite(d);
       st.variables.push_back(row);
     }
@@ -78,42 +99,75 @@ views::StepState to_state(const StepSnapshot& s) {
 
 }  // namespace
 
-StepperSession::StepperSession(std::optional<QString> args_json, QObject* parent)
-    : Session(parent), args_json_(std::move(args_json)) {}
+SessionWorker::SessionWorker(std::optional<QString> args_json) : args_json_(std::move(args_json)) {}
 
-StepperSession::~StepperSession() = default;
+SessionWorker::~SessionWorker() = default;
 
-void StepperSession::load_text(const QString& text, const QString& source_name) {
+void SessionWorker::announce(Change what) { emit program(info_, what); }
+
+void SessionWorker::load_text(const QString& text, const QString& source_name) {
   try {
     load_base(parse_jaxpr(text.toStdString(), source_name.toStdString()));
   } catch (const std::exception& e) {
     emit error(QString::fromStdString(e.what()));
   }
+  emit done();
 }
 
-void StepperSession::load_file(const QString& path) {
+void SessionWorker::load_file(const QString& path) {
   try {
     load_base(cli::load_jaxpr(path.toStdString()));
   } catch (const std::exception& e) {
     emit error(QString::fromStdString(e.what()));
   }
+  emit done();
 }
 
-void StepperSession::load_base(ClosedJaxpr program) {
-  const QString old = std::exchange(transform_, QStringLiteral("f"));
+void SessionWorker::run_script(const QString& source, const QString& file, const QString& call) {
+#ifdef JAXRAY_HAVE_PYTHON
+  emit busy_changed(true, tr("running %1").arg(call));
+  // Output goes over as it comes, queued to the GUI thread.
+  cli::PythonOutput out{[this](const std::string& s) { emit output(QString::fromStdString(s), false); },
+                        [this](const std::string& s) { emit output(QString::fromStdString(s), true); }};
+  try {
+    cli::TracedCall traced = cli::trace_python_call(source.toStdString(), file.toStdString(), call.toStdString(), out);
+    info_.source_file = file;
+    load_base(std::move(traced.program), std::move(traced.args));
+  } catch (const cli::PythonError& e) {
+    emit script_error(QString::fromStdString(e.what()), e.line());
+    emit error(QString::fromStdString(e.what()));
+  } catch (const std::exception& e) {
+    emit script_error(QString::fromStdString(e.what()), 0);
+    emit error(QString::fromStdString(e.what()));
+  }
+  emit busy_changed(false, {});
+#else
+  (void)source, (void)file, (void)call;
+  emit error(tr("this build of jaxray has no Python: scripts cannot run"));
+#endif
+  emit done();
+}
+
+void SessionWorker::load_base(ClosedJaxpr program, std::optional<std::vector<Array>> args) {
+  const QString old = std::exchange(info_.transform, QStringLiteral("f"));
+  std::optional<std::vector<Array>> old_args = std::exchange(script_args_, std::move(args));
   try {
     load(program, false);
   } catch (...) {
-    transform_ = old;
+    info_.transform = old;
+    script_args_ = std::move(old_args);
     throw;
   }
   base_ = std::move(program);
-  transforms_ = {transform_};
-  emit transforms_changed();
+  info_.transforms = {info_.transform};
+  announce(Transforms);
 }
 
-void StepperSession::load_transform(const QString& chain) {
-  if (!base_) return emit error(tr("no program is open to transform"));
+void SessionWorker::load_transform(const QString& chain) {
+  if (!base_) {
+    emit error(tr("no program is open to transform"));
+    return emit done();
+  }
   const QString written = chain.simplified().remove(QLatin1Char(' '));
   // A bare function name is the program itself.
   static const QStringList kTransformations = {"jvp", "vjp", "grad", "vmap", "jacfwd", "jacrev", "hessian"};
@@ -121,28 +175,31 @@ void StepperSession::load_transform(const QString& chain) {
                         !written.contains(QLatin1Char(')')) && !kTransformations.contains(written);
   cli::TransformSpec spec;
   if (!identity) {
-    if (auto err = cli::parse_transform_chain(written.toStdString(), &spec))
-      return emit error(QString::fromStdString(*err));
+    if (auto err = cli::parse_transform_chain(written.toStdString(), &spec)) {
+      emit error(QString::fromStdString(*err));
+      return emit done();
+    }
   }
   // The shown chain changes first, so that the snapshots `load` sends name it.
-  const QString old = std::exchange(transform_, QString::fromStdString(cli::chain_text(spec, "f")));
+  const QString old = std::exchange(info_.transform, QString::fromStdString(cli::chain_text(spec, "f")));
   try {
     if (spec.steps.empty())
       load(*base_, false);
     else
       load(cli::transform_jaxpr(*base_, spec), true);
+    if (!info_.transforms.contains(info_.transform)) info_.transforms.push_back(info_.transform);
+    announce(Transforms);
   } catch (const cli::TransformError& e) {
-    transform_ = old;
-    return emit error(QStringLiteral("%1: %2").arg(QString::fromStdString(e.flag()), QString::fromUtf8(e.what())));
+    info_.transform = old;
+    emit error(QStringLiteral("%1: %2").arg(QString::fromStdString(e.flag()), QString::fromUtf8(e.what())));
   } catch (const std::exception& e) {
-    transform_ = old;
-    return emit error(QString::fromUtf8(e.what()));
+    info_.transform = old;
+    emit error(QString::fromUtf8(e.what()));
   }
-  if (!transforms_.contains(transform_)) transforms_.push_back(transform_);
-  emit transforms_changed();
+  emit done();
 }
 
-void StepperSession::load(ClosedJaxpr program, bool transformed) {
+void SessionWorker::load(ClosedJaxpr program, bool transformed) {
   // Build the stepper first so that a failure (bad arguments) keeps the old program.
   std::optional<ClosedJaxpr> old = std::move(program_);
   const bool old_transformed = transformed_;
@@ -155,85 +212,177 @@ void StepperSession::load(ClosedJaxpr program, bool transformed) {
     transformed_ = old_transformed;
     throw;
   }
-  text_ = QString::fromStdString(print_closed_jaxpr(*program_));
-  const QStringList text_lines = text_.split(QLatin1Char('\n'));
-  JaxprNames names(*program_->jaxpr);
-  lines_.clear();
+  info_.text = QString::fromStdString(print_closed_jaxpr(*program_));
+  const QStringList text_lines = info_.text.split(QLatin1Char('\n'));
+  const Jaxpr& jaxpr = *program_->jaxpr;
+  JaxprNames names(jaxpr);
+  info_.lines.clear();
+  info_.source_lines.clear();
   int from = 0;
-  for (size_t i = 0; i < program_->jaxpr->eqns.size(); ++i) {
-    const QString first = QString::fromStdString(names.equation(*program_->jaxpr, i)).section(QLatin1Char('\n'), 0, 0).trimmed();
+  const std::string script = info_.source_file.toStdString();
+  for (size_t i = 0; i < jaxpr.eqns.size(); ++i) {
+    const QString first = QString::fromStdString(names.equation(jaxpr, i)).section(QLatin1Char('\n'), 0, 0).trimmed();
     while (from < text_lines.size() && text_lines[from].trimmed() != first) ++from;
-    lines_.push_back(from);
+    info_.lines.push_back(from);
+    const SourceInfo& src = jaxpr.eqns[i].source;
+    info_.source_lines.push_back(!script.empty() && src.file == script ? src.line : 0);
   }
-  breakpoints_.clear();
-  emit loaded();
+  info_.breakpoints.clear();
+  announce(Loaded);
   emit stepped(to_state(stepper_->restart()));
 }
 
-void StepperSession::rebuild() {
-  std::vector<Array> args;
+void SessionWorker::rebuild() {
   const std::vector<ShapedArray> in = program_->in_avals();
-  bool given = false;
-  if (args_json_) {
-    try {
+  // The script's arguments or `--args`, where they fit: a transformation's
+  // inputs (jvp's tangents, a batch axis) need not, and get ones instead.
+  // The program itself must fit.
+  std::vector<Array> args;
+  try {
+    if (script_args_) {
+      if (script_args_->size() != in.size()) throw Error(ErrorKind::Value, "the script's arguments do not fit");
+      for (size_t i = 0; i < in.size(); ++i)
+        if ((*script_args_)[i].shape() != in[i].shape || (*script_args_)[i].dtype() != in[i].dtype)
+          throw Error(ErrorKind::Value, "the script's argument " + std::to_string(i) + " does not fit " +
+                                            in[i].str_short());
+      args = *script_args_;
+    } else if (args_json_) {
       for (const Value& v : cli::parse_json_args(args_json_->toStdString(), in)) args.push_back(v.array());
-      given = true;
-    } catch (const std::exception&) {
-      // A transformation's inputs (tangents, a batch axis) need not fit the
-      // arguments given for the program: those get ones. The program itself must fit.
-      if (!transformed_) throw;
-      args.clear();
     }
+  } catch (const std::exception&) {
+    if (!transformed_) throw;
+    args.clear();
   }
-  if (!given)
+  if (args.empty())
     for (const ShapedArray& a : in) args.push_back(Array::full(a.shape, 1.0, a.dtype));
-  const StepMode m = to_engine(mode_);
+  const StepMode m = to_engine(info_.mode);
   std::vector<Array> seeds = m == StepMode::Jvp   ? ones_seeds(in)
                              : m == StepMode::Vjp ? ones_seeds(program_->out_avals())
                                                   : std::vector<Array>{};
   auto s = std::make_unique<Stepper>(*program_, m, std::move(args), std::move(seeds));
-  for (int b : breakpoints_) s->add_breakpoint(Breakpoint::at_equation({}, static_cast<size_t>(b)));
+  apply_breakpoints(*s);
+  s->set_observer(this);
+  history_.clear();
   stepper_ = std::move(s);
 }
 
-void StepperSession::set_mode(views::Mode m) {
-  if (m == mode_) return;
-  mode_ = m;
-  if (!program_) return;
-  try {
-    rebuild();
-    emit stepped(to_state(stepper_->restart()));
-  } catch (const std::exception& e) {
-    emit error(QString::fromStdString(e.what()));
-  }
+void SessionWorker::apply_breakpoints(Stepper& s) const {
+  s.clear_breakpoints();
+  for (int b : info_.breakpoints) s.add_breakpoint(Breakpoint::at_equation({}, static_cast<size_t>(b)));
+  for (int line : info_.source_breakpoints) s.add_breakpoint(Breakpoint::at_line(info_.source_file.toStdString(), line));
+  for (const QString& p : info_.primitive_breakpoints) s.add_breakpoint(Breakpoint::at_primitive(p.toStdString()));
+  if (info_.break_on_non_finite) s.add_breakpoint(Breakpoint::on_non_finite());
 }
 
-void StepperSession::request(StepSnapshot (Stepper::*op)()) {
-  if (!stepper_) return;
-  try {
-    const bool was_finished = stepper_->finished();
-    views::StepState st = to_state(((*stepper_).*op)());
-    emit stepped(st);
-    if (st.finished && !was_finished) emit finished(st);
-  } catch (const std::exception& e) {
-    emit error(QString::fromStdString(e.what()));
-  }
+void SessionWorker::on_step(const StepSnapshot& s) {
+  // A step back reports the step it returns to: what came after is undone.
+  while (!history_.empty() && history_.back().step >= s.step) history_.pop_back();
+  history_.push_back(s);
 }
 
-void StepperSession::step() { request(&Stepper::step); }
-void StepperSession::step_over() { request(&Stepper::step_over); }
-void StepperSession::step_out() { request(&Stepper::step_out); }
-void StepperSession::step_back() { request(&Stepper::step_back); }
-void StepperSession::continue_run() { request(&Stepper::run); }
-void StepperSession::restart() { request(&Stepper::restart); }
+void SessionWorker::set_mode(views::Mode m) {
+  if (m != info_.mode) {
+    info_.mode = m;
+    if (program_) {
+      try {
+        rebuild();
+        announce(Loaded);
+        emit stepped(to_state(stepper_->restart()));
+      } catch (const std::exception& e) {
+        emit error(QString::fromStdString(e.what()));
+      }
+    }
+  }
+  emit done();
+}
 
-void StepperSession::toggle_breakpoint(int equation) {
-  if (!stepper_) return;
-  if (!breakpoints_.remove(equation)) breakpoints_.insert(equation);
-  // The stepper removes breakpoints only all at once.
+void SessionWorker::request(StepSnapshot (Stepper::*op)()) {
+  if (stepper_) {
+    try {
+      const bool was_finished = stepper_->finished();
+      views::StepState st = to_state(((*stepper_).*op)());
+      emit stepped(st);
+      if (st.finished && !was_finished) emit finished(st);
+    } catch (const std::exception& e) {
+      emit error(QString::fromStdString(e.what()));
+    }
+  }
+  emit done();
+}
+
+void SessionWorker::step() { request(&Stepper::step); }
+void SessionWorker::step_over() { request(&Stepper::step_over); }
+void SessionWorker::step_out() { request(&Stepper::step_out); }
+void SessionWorker::step_back() { request(&Stepper::step_back); }
+void SessionWorker::continue_run() { request(&Stepper::run); }
+void SessionWorker::restart() { request(&Stepper::restart); }
+
+void SessionWorker::run_to_equation(int equation) {
+  if (!stepper_) return emit done();
   stepper_->clear_breakpoints();
-  for (int b : breakpoints_) stepper_->add_breakpoint(Breakpoint::at_equation({}, static_cast<size_t>(b)));
-  emit breakpoints_changed();
+  stepper_->add_breakpoint(Breakpoint::at_equation({}, static_cast<size_t>(equation)));
+  request(&Stepper::run);
+  apply_breakpoints(*stepper_);
+}
+
+void SessionWorker::toggle_breakpoint(int equation) {
+  if (!info_.breakpoints.remove(equation)) info_.breakpoints.insert(equation);
+  if (stepper_) apply_breakpoints(*stepper_);
+  announce(Breakpoints);
+  emit done();
+}
+
+void SessionWorker::toggle_source_breakpoint(int line) {
+  if (!info_.source_breakpoints.remove(line)) info_.source_breakpoints.insert(line);
+  if (stepper_) apply_breakpoints(*stepper_);
+  announce(Breakpoints);
+  emit done();
+}
+
+void SessionWorker::set_primitive_breakpoints(const QStringList& primitives) {
+  info_.primitive_breakpoints = primitives;
+  if (stepper_) apply_breakpoints(*stepper_);
+  announce(Breakpoints);
+  emit done();
+}
+
+void SessionWorker::set_break_on_non_finite(bool on) {
+  info_.break_on_non_finite = on;
+  if (stepper_) apply_breakpoints(*stepper_);
+  announce(Breakpoints);
+  emit done();
+}
+
+void SessionWorker::request_value(const QString& name) {
+  views::VariableValue v;
+  v.name = name;
+  const std::string n = name.toStdString();
+  // The forward phase names the program's variables; the backward phase's
+  // linear variables carry a program variable's cotangent as `primal_name`.
+  for (auto it = history_.rbegin(); it != history_.rend() && !v.found; ++it) {
+    if (it->phase != StepPhase::Forward || !it->frame_path.empty()) continue;
+    for (const auto* vars : {&it->outputs, &it->inputs})
+      for (const VarSnapshot& s : *vars)
+        if (!v.found && !s.literal && s.name == n) {
+          v.found = true;
+          v.value = array_data(name, s.value);
+          if (s.tangent.defined()) {
+            v.derivative = array_data(QStringLiteral("d") + name, s.tangent);
+            v.derivative_kind = QStringLiteral("tangent");
+          }
+        }
+  }
+  for (auto it = history_.rbegin(); it != history_.rend() && v.derivative_kind.isEmpty(); ++it) {
+    if (it->phase != StepPhase::Backward) continue;
+    for (const auto* vars : {&it->outputs, &it->inputs})
+      for (const VarSnapshot& s : *vars)
+        if (v.derivative_kind.isEmpty() && s.primal_name == n && s.cotangent.defined()) {
+          v.derivative = array_data(QStringLiteral("ct ") + name, s.cotangent);
+          v.derivative_kind = QStringLiteral("cotangent");
+        }
+  }
+  emit value_ready(v);
+  emit done();
 }
 
 }  // namespace jxr::gui

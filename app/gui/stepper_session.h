@@ -1,19 +1,19 @@
-// The desktop app's session: the views' Session interface over a
-// jxr::Stepper, stepping a loaded program or a transformation of it
-// (grad(f), vmap(grad(f)), ... through app/cli/transform.h). This first version runs the stepper on the GUI thread, which
-// is fine for the small jaxprs stepped one equation at a time; the worker
-// thread that ARCHITECTURE.md asks for comes with the Python editor.
+// The desktop app's session: the views' Session interface on the GUI
+// thread, over a SessionWorker (the stepper and the embedded Python) on a
+// worker thread of its own. Requests go over queued; answers come back as
+// values and are kept here, so that panels read them without waiting and a
+// script that never returns leaves the window responsive (and can be
+// interrupted). Tests wait for `idle()`.
 #pragma once
 
-#include <memory>
+#include <QThread>
 #include <optional>
-#include <set>
-#include <vector>
 
-#include "engine/debug/stepper.h"
 #include "views/session.h"
 
 namespace jxr::gui {
+
+class SessionWorker;
 
 class StepperSession : public views::Session {
   Q_OBJECT
@@ -22,12 +22,20 @@ class StepperSession : public views::Session {
   explicit StepperSession(std::optional<QString> args_json = std::nullopt, QObject* parent = nullptr);
   ~StepperSession() override;
 
-  QString jaxpr_text() const override { return text_; }
-  QVector<int> equation_lines() const override { return lines_; }
-  QSet<int> breakpoints() const override { return breakpoints_; }
-  views::Mode mode() const override { return mode_; }
-  QString transform() const override { return transform_; }
-  QStringList transforms() const override { return transforms_; }
+  QString jaxpr_text() const override { return info_.text; }
+  QVector<int> equation_lines() const override { return info_.lines; }
+  QSet<int> breakpoints() const override { return info_.breakpoints; }
+  views::Mode mode() const override { return info_.mode; }
+  QString transform() const override { return info_.transform; }
+  QStringList transforms() const override { return info_.transforms; }
+  QVector<int> source_lines() const override { return info_.source_lines; }
+  QString source_file() const override { return info_.source_file; }
+  QSet<int> source_breakpoints() const override { return info_.source_breakpoints; }
+  QStringList primitive_breakpoints() const override { return info_.primitive_breakpoints; }
+  bool break_on_non_finite() const override { return info_.break_on_non_finite; }
+  bool busy() const override { return busy_; }
+  // No request is waiting for its answer.
+  bool idle() const { return pending_ == 0; }
 
   void load_text(const QString& text, const QString& source_name) override;
   void load_file(const QString& path) override;
@@ -40,28 +48,25 @@ class StepperSession : public views::Session {
   void restart() override;
   void toggle_breakpoint(int equation) override;
   void load_transform(const QString& chain) override;
+  void run_script(const QString& source, const QString& file, const QString& call) override;
+  void interrupt() override;
+  void run_to_equation(int equation) override;
+  void toggle_source_breakpoint(int line) override;
+  void set_primitive_breakpoints(const QStringList& primitives) override;
+  void set_break_on_non_finite(bool on) override;
+  void request_value(const QString& name) override;
 
  private:
-  // A new program: it becomes the base that transformations apply to.
-  void load_base(ClosedJaxpr program);
-  // Shows `program`: the base, or a transformation of it (`transformed`).
-  void load(ClosedJaxpr program, bool transformed);
-  void rebuild();
-  // Runs a stepper request, reporting its snapshot or its error.
-  void request(StepSnapshot (Stepper::*op)());
+  // Sends `slot(args...)` to the worker.
+  template <class... Params, class... Args>
+  void post(void (SessionWorker::*slot)(Params...), Args... args);
+  void take(const views::ProgramInfo& info, int what);
 
-  std::optional<QString> args_json_;
-  // The program as loaded, before any transformation, and the chains applied to it so far.
-  std::optional<ClosedJaxpr> base_;
-  QString transform_ = QStringLiteral("f");
-  QStringList transforms_;
-  views::Mode mode_ = views::Mode::Eval;
-  std::optional<ClosedJaxpr> program_;
-  bool transformed_ = false;
-  std::unique_ptr<Stepper> stepper_;
-  QString text_;
-  QVector<int> lines_;
-  QSet<int> breakpoints_;
+  QThread thread_;
+  SessionWorker* worker_;
+  views::ProgramInfo info_;
+  int pending_ = 0;
+  bool busy_ = false;
 };
 
 }  // namespace jxr::gui

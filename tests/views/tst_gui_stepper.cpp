@@ -36,10 +36,16 @@ class TestGuiStepper : public QObject {
     session_ = std::make_unique<StepperSession>(std::move(args));
     window_ = std::make_unique<MainWindow>(*session_);
     window_->open_demo();
+    settle();
     window_->show();
     QVERIFY(QTest::qWaitForWindowActive(window_.get()));
   }
-  void key(Qt::Key k, Qt::KeyboardModifiers m = Qt::NoModifier) { QTest::keyClick(window_.get(), k, m); }
+  // The session answers from its worker thread: wait for every answer.
+  void settle() { QVERIFY(QTest::qWaitFor([this] { return session_->idle(); }, 10000)); }
+  void key(Qt::Key k, Qt::KeyboardModifiers m = Qt::NoModifier) {
+    QTest::keyClick(window_.get(), k, m);
+    settle();
+  }
   int current() const { return window_->jaxpr_view()->current_equation(); }
   QString status() const {
     return window_->statusBar()->findChild<QLabel*>("status")->text();
@@ -82,6 +88,7 @@ class TestGuiStepper : public QObject {
     QWidget* button = bar->widgetForAction(window_->action("step"));
     QVERIFY(button);
     QTest::mouseClick(button, Qt::LeftButton);
+    settle();
     QCOMPARE(current(), 1);
     QCOMPARE(rows(), QStringList({"b f32[1] [2.0] in", "c f32[] 2.0 out"}));
 
@@ -119,7 +126,9 @@ class TestGuiStepper : public QObject {
     QComboBox* mode = window_->mode_box();
     mode->setFocus();
     QTest::keyClick(mode, Qt::Key_Down);
+    settle();
     QTest::keyClick(mode, Qt::Key_Down);
+    settle();
     QCOMPARE(mode->currentText(), "vjp");
     QCOMPARE(window_->variables_view()->horizontalHeaderItem(VariablesView::Derivative)->text(), "cotangent");
     QCOMPARE(window_->variables_view()->horizontalHeaderItem(VariablesView::Role)->text(), "operand");
@@ -146,6 +155,7 @@ class TestGuiStepper : public QObject {
     auto* view = window_->jaxpr_view();
     QTextBlock line = view->document()->findBlockByNumber(6);  // g = squeeze f, equation 5
     QTest::mouseClick(view->viewport(), Qt::LeftButton, {}, view->cursorRect(QTextCursor(line)).center());
+    settle();
     QCOMPARE(view->textCursor().blockNumber(), 6);
     key(Qt::Key_F9);
     QCOMPARE(session_->breakpoints(), QSet<int>({5}));
@@ -174,11 +184,14 @@ class TestGuiStepper : public QObject {
     QTextBlock line = view->document()->findBlockByNumber(7);  // h = mul e g, equation 6
     const QPoint at(margin->width() / 2, view->cursorRect(QTextCursor(line)).center().y());
     QTest::mouseClick(margin, Qt::LeftButton, {}, at);
+    settle();
     QCOMPARE(session_->breakpoints(), QSet<int>({6}));
     QTest::mouseClick(window_->findChild<QToolBar*>("debug_toolbar")->widgetForAction(window_->action("continue")),
                       Qt::LeftButton);
+    settle();
     QCOMPARE(current(), 6);
     QTest::mouseClick(margin, Qt::LeftButton, {}, at);
+    settle();
     QVERIFY(session_->breakpoints().isEmpty());
   }
 
@@ -191,10 +204,13 @@ class TestGuiStepper : public QObject {
     f.close();
     const QString before = window_->jaxpr_view()->toPlainText();
     window_->open_file(path);
+    settle();
     auto* box = window_->findChild<QMessageBox*>();
     QVERIFY(box);
     QVERIFY2(box->text().contains("frobnicate"), qPrintable(box->text()));
     box->close();
+    window_->activateWindow();
+    QVERIFY(QTest::qWaitForWindowActive(window_.get()));
     QCOMPARE(window_->jaxpr_view()->toPlainText(), before);
     key(Qt::Key_F10);
     QCOMPARE(current(), 0);

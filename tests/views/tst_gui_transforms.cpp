@@ -35,6 +35,7 @@ class TestGuiTransforms : public QObject {
     session_ = std::make_unique<StepperSession>(QStringLiteral("[[2, 3, 4, 5, 6]]"));
     window_ = std::make_unique<MainWindow>(*session_);
     window_->open_demo();
+    settle();
     window_->show();
     QVERIFY(QTest::qWaitForWindowActive(window_.get()));
   }
@@ -46,12 +47,18 @@ class TestGuiTransforms : public QObject {
     for (int i = 0; i < tabs()->count(); ++i) out << tabs()->tabText(i);
     return out;
   }
-  void click_tab(int i) { QTest::mouseClick(tabs(), Qt::LeftButton, {}, tabs()->tabRect(i).center()); }
+  // The session answers from its worker thread: wait for every answer.
+  void settle() { QVERIFY(QTest::qWaitFor([this] { return session_->idle(); }, 10000)); }
+  void click_tab(int i) {
+    QTest::mouseClick(tabs(), Qt::LeftButton, {}, tabs()->tabRect(i).center());
+    settle();
+  }
   void type_chain(const QString& chain) {
     QLineEdit* field = window_->transform_bar()->chain_field();
     field->clear();
     QTest::keyClicks(field, chain);
     QTest::keyClick(field, Qt::Key_Return);
+    settle();
   }
   // The message box an error opened (closed here), or an empty string.
   QString take_error() {
@@ -59,6 +66,9 @@ class TestGuiTransforms : public QObject {
     if (!box) return {};
     const QString message = box->text();
     delete box;
+    // Keys reach the window's shortcuts once it is active again.
+    window_->activateWindow();
+    if (!QTest::qWaitForWindowActive(window_.get())) return QStringLiteral("the window did not come back");
     return message;
   }
   QString last_row() const {
@@ -77,6 +87,7 @@ class TestGuiTransforms : public QObject {
     QToolButton* grad = window_->transform_bar()->button("grad");
     QVERIFY(grad);
     QTest::mouseClick(grad, Qt::LeftButton);
+    settle();
     QCOMPARE(take_error(), QString());
 
     QFile golden(QStringLiteral(JAXRAY_SOURCE_DIR "/tests/golden/transforms/grad_seed.txt"));
@@ -89,8 +100,10 @@ class TestGuiTransforms : public QObject {
     QVERIFY(status().startsWith("grad(f)"));
 
     QTest::keyClick(window_.get(), Qt::Key_F10);
+    settle();
     QCOMPARE(window_->jaxpr_view()->current_equation(), 0);
     QTest::keyClick(window_.get(), Qt::Key_F5);
+    settle();
     QVERIFY(status().contains("finished"));
     // d/dx (x0 + x0 * x1) = [1 + x1, x0, 0, 0, 0]
     QCOMPARE(last_row(), "r f32[5] [4.0, 2.0, 0.0, 0.0, 0.0] out");
@@ -109,11 +122,13 @@ class TestGuiTransforms : public QObject {
     const QStringList names = {"jvp", "vjp", "vmap", "jacfwd", "jacrev", "hessian", "grad", "f"};
     for (const QString& name : names) {
       QTest::mouseClick(window_->transform_bar()->button(name), Qt::LeftButton);
+      settle();
       QCOMPARE(take_error(), QString());
       const QString chain = name == "f" ? QStringLiteral("f") : name + "(f)";
       QCOMPARE(session_->transform(), chain);
       QVERIFY2(text().startsWith("{ lambda"), qPrintable(text()));
       QTest::keyClick(window_.get(), Qt::Key_F5);
+      settle();
       QVERIFY2(status().contains("finished"), qPrintable(status()));
     }
     QCOMPARE(tab_texts(), QStringList({"f", "jvp(f)", "vjp(f)", "vmap(f)", "jacfwd(f)", "jacrev(f)", "hessian(f)",
@@ -131,6 +146,7 @@ class TestGuiTransforms : public QObject {
     QCOMPARE(session_->transform(), "vmap(grad(f))");
     QVERIFY2(text().startsWith("{ lambda ; a:f32[2,5]. let"), qPrintable(text()));
     QTest::keyClick(window_.get(), Qt::Key_F5);
+    settle();
     QVERIFY(status().contains("finished"));
     QCOMPARE(tab_texts(), QStringList({"f", "vmap(grad(f))"}));
   }
@@ -151,6 +167,7 @@ class TestGuiTransforms : public QObject {
     QCOMPARE(text(), before);
     QCOMPARE(tab_texts(), QStringList({"f"}));
     QTest::keyClick(window_.get(), Qt::Key_F10);
+    settle();
     QCOMPARE(window_->jaxpr_view()->current_equation(), 0);
   }
 };
