@@ -79,8 +79,11 @@ QTextCharFormat ConsoleView::format_of(Kind kind) const {
   return f;
 }
 
-void ConsoleView::insert(const QString& text, Kind kind) {
-  if (text.isEmpty()) return;
+void ConsoleView::insert(const QString& raw, Kind kind) {
+  if (raw.isEmpty()) return;
+  // Windows line ends would show as stray characters at each line's end.
+  const QString text =
+      raw.contains(QLatin1Char('\r')) ? QString(raw).replace(QLatin1String("\r\n"), QLatin1String("\n")) : raw;
   QScrollBar* bar = verticalScrollBar();
   // Follow new output only when the user has not scrolled up to read.
   const bool follow = bar->value() == bar->maximum();

@@ -44,7 +44,7 @@ class ConsoleView : public QPlainTextEdit {
     int line = 0;
   };
 
-  void insert(const QString& text, Kind kind);
+  void insert(const QString& raw, Kind kind);
   void mark_links(int first_block);
   QTextCharFormat format_of(Kind kind) const;
   bool location_at(QPoint viewport_pos, Location* out) const;

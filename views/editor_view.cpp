@@ -1,6 +1,6 @@
 #include "views/editor_view.h"
 
-#include <algorithm>
+#include <Qsci/qscilexerpython.h>
 
 #include <QFile>
 #include <QFontMetrics>
@@ -8,8 +8,7 @@
 #include <QPainter>
 #include <QSaveFile>
 #include <QStringDecoder>
-
-#include <Qsci/qscilexerpython.h>
+#include <algorithm>
 
 #include "views/theme.h"
 
@@ -131,7 +130,8 @@ QVector<int> EditorView::breakpoint_lines() const {
 void EditorView::set_breakpoint_lines(const QVector<int>& lines_1_based) {
   markerDeleteAll(BreakpointMarker);
   for (int l : lines_1_based)
-    if (l >= 1 && l <= lines() && !(markersAtLine(l - 1) & (1u << BreakpointMarker))) markerAdd(l - 1, BreakpointMarker);
+    if (l >= 1 && l <= lines() && !(markersAtLine(l - 1) & (1u << BreakpointMarker)))
+      markerAdd(l - 1, BreakpointMarker);
   notify_breakpoints();
 }
 

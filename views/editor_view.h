@@ -4,12 +4,12 @@
 // a hover hook so the app can show a variable's value.
 #pragma once
 
+#include <Qsci/qsciscintilla.h>
+#include <Qsci/qscistyle.h>
+
 #include <QPoint>
 #include <QString>
 #include <QVector>
-
-#include <Qsci/qsciscintilla.h>
-#include <Qsci/qscistyle.h>
 
 class QsciLexerPython;
 

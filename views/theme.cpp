@@ -1,12 +1,11 @@
 #include "views/theme.h"
 
-#include <algorithm>
-
 #include <QApplication>
 #include <QFontDatabase>
 #include <QPalette>
 #include <QStyle>
 #include <QStyleFactory>
+#include <algorithm>
 
 namespace jxr::views {
 

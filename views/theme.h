@@ -18,8 +18,8 @@ struct Theme {
   ThemeKind kind;
   QColor background;  // editors, consoles, tables
   QColor text;
-  QColor gutter;       // margin fill beside the text
-  QColor gutter_text;  // line numbers
+  QColor gutter;        // margin fill beside the text
+  QColor gutter_text;   // line numbers
   QColor current_line;  // background: the line or equation being executed
   QColor execution;     // the arrow in the margin at that line
   QColor linked_line;   // background: lines tied to the selected equation

@@ -2,6 +2,8 @@
 // keys: breakpoints from the margin and F9, the current and linked lines,
 // errors under their line, files in and out, traceback links in the console,
 // its line cap, and the restyling on a theme switch.
+#include <Qsci/qscilexerpython.h>
+
 #include <QApplication>
 #include <QClipboard>
 #include <QContextMenuEvent>
@@ -13,8 +15,6 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTextBlock>
-
-#include <Qsci/qscilexerpython.h>
 
 #include "views/console_view.h"
 #include "views/editor_view.h"
@@ -122,8 +122,8 @@ class TestEditorConsole : public QObject {
     QCOMPARE(editor_->breakpoint_lines(), QVector<int>{7});
     QCOMPARE(changed.count(), 3);
     // A click on the line numbers is not a breakpoint click.
-    const int numbers_x = editor_->marginWidth(EditorView::SymbolMargin) +
-                          editor_->marginWidth(EditorView::LineNumberMargin) / 2;
+    const int numbers_x =
+        editor_->marginWidth(EditorView::SymbolMargin) + editor_->marginWidth(EditorView::LineNumberMargin) / 2;
     QTest::mouseClick(editor_->viewport(), Qt::LeftButton, {}, line_point(3, numbers_x));
     QCOMPARE(editor_->breakpoint_lines(), QVector<int>{7});
   }
@@ -295,7 +295,10 @@ class TestEditorConsole : public QObject {
     const QString binary = dir.filePath(QStringLiteral("data.bin"));
     QFile b(binary);
     QVERIFY(b.open(QIODevice::WriteOnly));
-    b.write(QByteArray("\x7f" "ELF\0\0\1", 7));
+    b.write(
+        QByteArray("\x7f"
+                   "ELF\0\0\1",
+                   7));
     b.close();
     QVERIFY(!editor_->load_file(binary, &error));
     QCOMPARE(error, binary + QStringLiteral(" is not a text file"));
@@ -378,7 +381,7 @@ class TestEditorConsole : public QObject {
     console_->append_output(QStringLiteral("abc"));
     console_->append_output(QStringLiteral("def\nsecond"));
     console_->append_info(QStringLiteral("note"));
-    console_->append_output(QStringLiteral("third\n"));
+    console_->append_output(QStringLiteral("third\r\n"));
     QCOMPARE(console_->toPlainText(), QStringLiteral("abcdef\nsecond\nnote\nthird\n"));
     console_->clear_action()->trigger();
     QVERIFY(console_->document()->isEmpty());
