@@ -9,6 +9,7 @@
 #include <QGridLayout>
 #include <QHBoxLayout>
 #include <QHeaderView>
+#include <QKeyEvent>
 #include <QLabel>
 #include <QMouseEvent>
 #include <QPainter>
@@ -566,11 +567,13 @@ void DiffView::select_line(int line) {
 }
 
 void DiffView::next_difference() {
+  tabs_->setCurrentIndex(0);
   auto it = std::upper_bound(starts_.begin(), starts_.end(), current_);
   if (it != starts_.end()) select_line(*it);
 }
 
 void DiffView::previous_difference() {
+  tabs_->setCurrentIndex(0);
   auto it = std::lower_bound(starts_.begin(), starts_.end(), current_);
   if (it != starts_.begin()) select_line(*(it - 1));
 }
@@ -645,7 +648,7 @@ QString DiffView::tooltip(int line) const {
     case DiffKind::OnlyRight: return tr("Only in %1").arg(data_.right_title);
     case DiffKind::Changed:
     {
-      if (l.changes.isEmpty()) return {};
+      if (l.changes.isEmpty()) return tr("Changed inside its sub-jaxprs (below)");
       QString html = QStringLiteral("<b>%1</b>").arg(tr("Changed"));
       for (const QString& c : l.changes) html += QStringLiteral("<br>") + c.toHtmlEscaped();
       return html;

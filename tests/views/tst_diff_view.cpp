@@ -416,6 +416,12 @@ class TestDiffView : public QObject {
     QVERIFY(!view.next_action()->isEnabled());
     QTest::keyClick(view.left_pane(), Qt::Key_F8);
     QCOMPARE(view.current_line(), 6);
+    // From the values tab, the keys go back to the jaxprs.
+    view.tabs()->setCurrentIndex(1);
+    view.values_table()->setFocus();
+    QTest::keyClick(view.values_table(), Qt::Key_F8, Qt::ShiftModifier);
+    QCOMPARE(view.tabs()->currentIndex(), 0);
+    QCOMPARE(view.current_line(), 5);
   }
 
   void values_are_compared() {
