@@ -8,6 +8,9 @@
 #include <QRegularExpression>
 #include <QSyntaxHighlighter>
 #include <QTextBlock>
+#include <QToolTip>
+
+#include "views/theme.h"
 
 namespace jxr::views {
 
@@ -64,6 +67,20 @@ class BreakpointMargin : public QWidget {
   JaxprView& view_;
 };
 
+namespace {
+
+// `[1.0, 2.0, …]`: the first values of an array, enough for a tooltip.
+QString short_preview(const ArrayData& a) {
+  constexpr qsizetype kShown = 8;
+  QStringList items;
+  for (qsizetype i = 0; i < std::min(kShown, a.values.size()); ++i) items << QString::number(a.values[i], 'g', 6);
+  QString text = items.join(QStringLiteral(", "));
+  if (a.values.size() > kShown) text += QStringLiteral(", …");
+  return a.shape.isEmpty() ? text : QLatin1Char('[') + text + QLatin1Char(']');
+}
+
+}  // namespace
+
 JaxprView::JaxprView(Session& session, QWidget* parent)
     : QPlainTextEdit(parent), session_(session), margin_(new BreakpointMargin(*this)) {
   setReadOnly(true);
@@ -77,6 +94,16 @@ JaxprView::JaxprView(Session& session, QWidget* parent)
   connect(&session_, &Session::loaded, this, &JaxprView::reload);
   connect(&session_, &Session::stepped, this, &JaxprView::show_state);
   connect(&session_, &Session::breakpoints_changed, this, &JaxprView::update_selections);
+  connect(&ThemeNotifier::instance(), &ThemeNotifier::theme_changed, this, &JaxprView::update_selections);
+  connect(&session_, &Session::value_ready, this, [this](const VariableValue& v) {
+    if (v.name != hovered_) return;
+    hovered_.clear();
+    if (!v.found) return QToolTip::showText(hover_pos_, tr("%1: not computed yet").arg(v.name));
+    QString text = QStringLiteral("%1: %2 = %3").arg(v.name, v.value.type_string(), short_preview(v.value));
+    if (!v.derivative_kind.isEmpty())
+      text += QStringLiteral("\n%1: %2").arg(v.derivative_kind, short_preview(v.derivative));
+    QToolTip::showText(hover_pos_, text);
+  });
   reload();
 }
 
@@ -97,6 +124,35 @@ void JaxprView::toggle_breakpoint_at_cursor() {
   if (eqn >= 0) session_.toggle_breakpoint(eqn);
 }
 
+void JaxprView::select_equation(int equation) {
+  const QVector<int> lines = session_.equation_lines();
+  selected_ = equation >= 0 && equation < lines.size() ? equation : -1;
+  if (selected_ >= 0) {
+    setTextCursor(QTextCursor(document()->findBlockByNumber(lines[selected_])));
+    ensureCursorVisible();
+  }
+  update_selections();
+}
+
+bool JaxprView::viewportEvent(QEvent* e) {
+  if (e->type() == QEvent::ToolTip) {
+    auto* help = static_cast<QHelpEvent*>(e);
+    QTextCursor c = cursorForPosition(help->pos());
+    c.select(QTextCursor::WordUnderCursor);
+    const QString word = c.selectedText();
+    static const QRegularExpression var(QStringLiteral("^[a-z]+$"));
+    if (var.match(word).hasMatch() && !session_.jaxpr_text().isEmpty()) {
+      hovered_ = word;
+      hover_pos_ = help->globalPos();
+      session_.request_value(word);
+    } else {
+      QToolTip::hideText();
+    }
+    return true;
+  }
+  return QPlainTextEdit::viewportEvent(e);
+}
+
 void JaxprView::resizeEvent(QResizeEvent* e) {
   QPlainTextEdit::resizeEvent(e);
   QRect r = contentsRect();
@@ -114,6 +170,7 @@ void JaxprView::keyPressEvent(QKeyEvent* e) {
 void JaxprView::reload() {
   setPlainText(session_.jaxpr_text());
   current_ = -1;
+  selected_ = -1;
   update_selections();
 }
 
@@ -133,9 +190,13 @@ void JaxprView::update_selections() {
     s.format.setProperty(QTextFormat::FullWidthSelection, true);
     sel.append(s);
   };
-  for (int b : session_.breakpoints()) line_selection(b, QColor(0xfb, 0xe0, 0xe0));
+  const Theme& t = theme();
+  QColor breakpoint_line = t.breakpoint;
+  breakpoint_line.setAlpha(60);
+  for (int b : session_.breakpoints()) line_selection(b, breakpoint_line);
+  if (selected_ >= 0 && selected_ < lines.size()) line_selection(selected_, t.linked_line);
   if (current_ >= 0 && current_ < lines.size()) {
-    line_selection(current_, QColor(0xff, 0xf1, 0x9c));
+    line_selection(current_, t.current_line);
     QTextCursor c(document()->findBlockByNumber(lines[current_]));
     setTextCursor(c);
     ensureCursorVisible();
@@ -158,12 +219,12 @@ void JaxprView::paint_margin(QPaintEvent* e) {
     int d = std::min(kMarginWidth - 6, static_cast<int>(r.height()) - 4);
     QRectF dot(3, r.top() + (r.height() - d) / 2, d, d);
     if (bps.contains(eqn)) {
-      p.setBrush(QColor(0xd0, 0x30, 0x30));
+      p.setBrush(theme().breakpoint);
       p.setPen(Qt::NoPen);
       p.drawEllipse(dot);
     }
     if (eqn == current_) {
-      p.setBrush(QColor(0xe0, 0xa0, 0x00));
+      p.setBrush(theme().execution);
       p.setPen(Qt::NoPen);
       p.drawPolygon(QPolygonF{{dot.left(), dot.top()}, {dot.right(), dot.center().y()}, {dot.left(), dot.bottom()}});
     }

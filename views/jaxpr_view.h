@@ -1,6 +1,6 @@
 // The jaxpr panel: the program's text, read-only and coloured, with the
 // current equation highlighted and a margin of breakpoints (click the margin
-// or press F9 on a line).
+// or press F9 on a line); hovering a variable shows its value.
 #pragma once
 
 #include <QPlainTextEdit>
@@ -18,10 +18,16 @@ class JaxprView : public QPlainTextEdit {
   // The top-level equation that starts on or spans `block` (a 0-based line), or -1.
   int equation_at_line(int block) const;
   void toggle_breakpoint_at_cursor();
+  // Marks `equation` as selected elsewhere (its source line, its graph node)
+  // and scrolls to it; -1 clears.
+  void select_equation(int equation);
+  int selected_equation() const { return selected_; }
 
  protected:
   void resizeEvent(QResizeEvent* e) override;
   void keyPressEvent(QKeyEvent* e) override;
+  // Hovering a variable asks the session for its value, shown when it comes.
+  bool viewportEvent(QEvent* e) override;
 
  private:
   friend class BreakpointMargin;
@@ -33,6 +39,9 @@ class JaxprView : public QPlainTextEdit {
   Session& session_;
   QWidget* margin_;
   int current_ = -1;
+  int selected_ = -1;
+  QString hovered_;  // the variable whose value is on its way
+  QPoint hover_pos_;
 };
 
 }  // namespace jxr::views

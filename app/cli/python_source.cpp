@@ -77,6 +77,15 @@ def _line_of(e):
     lines = [f.lineno for f in traceback.extract_tb(e.__traceback__) if f.filename == file_name]
     return lines[-1] if lines else 0
 
+_package = jaxray.__file__.rsplit("/", 1)[0]
+
+def _format(e):
+    # The script's frames (and the call's), not this code's or jaxray's.
+    frames = [f for f in traceback.extract_tb(e.__traceback__)
+              if f.filename != "<string>" and not f.filename.startswith(_package)]
+    head = "Traceback (most recent call last):\n" + "".join(traceback.format_list(frames)) if frames else ""
+    return head + "".join(traceback.format_exception_only(type(e), e))
+
 saved = sys.stdout, sys.stderr
 sys.stdout, sys.stderr = _Sink(write_out), _Sink(write_err)
 try:
@@ -84,7 +93,7 @@ try:
     failure = None
 except BaseException as e:
     result = None
-    failure = ("".join(traceback.format_exception(type(e), e, e.__traceback__)), _line_of(e))
+    failure = (_format(e), _line_of(e))
 finally:
     sys.stdout, sys.stderr = saved
 )";

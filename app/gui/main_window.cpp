@@ -1,17 +1,26 @@
 #include "app/gui/main_window.h"
 
+#include <QActionGroup>
+#include <QCloseEvent>
 #include <QComboBox>
 #include <QDockWidget>
 #include <QFile>
 #include <QFileDialog>
+#include <QFileInfo>
+#include <QInputDialog>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QSettings>
 #include <QStatusBar>
 #include <QToolBar>
 #include <QVBoxLayout>
 
+#include "views/console_view.h"
+#include "views/editor_view.h"
 #include "views/jaxpr_view.h"
+#include "views/script_panel.h"
+#include "views/theme.h"
 #include "views/transform_bar.h"
 #include "views/variables_view.h"
 
@@ -21,15 +30,42 @@ static void init_demo_resources() { Q_INIT_RESOURCE(demos); }
 
 namespace jxr::gui {
 
+namespace {
+
+constexpr int kRecentFiles = 8;
+
+// The Demos menu: a bundled file and the transformation to show it under.
+struct Demo {
+  const char* title;
+  const char* file;
+  const char* chain;
+};
+constexpr Demo kDemos[] = {
+    {"Seed: x[0] + x[0] * x[1]", "seed.py", "f"},
+    {"Seed: its gradient", "seed.py", "grad(f)"},
+    {"Seed: the jaxpr text", "seed.jaxpr", "f"},
+    {"Jacobian columns: jvp with one-hot tangents", "jacobian_columns.py", "f"},
+    {"Jacobian rows: vjp with one-hot cotangents", "jacobian_rows.py", "f"},
+    {"vmap over a batch", "vmap_batch.py", "f"},
+    {"A small MLP's gradient", "mlp_grad.py", "f"},
+    {"A NaN to catch", "nan.py", "f"},
+};
+
+}  // namespace
+
 MainWindow::MainWindow(views::Session& session, QWidget* parent)
     : QMainWindow(parent),
       session_(session),
       jaxpr_(new views::JaxprView(session, this)),
       variables_(new views::VariablesView(session, this)),
       transforms_(new views::TransformBar(session, this)),
+      script_(new views::ScriptPanel(session, this)),
+      console_(new views::ConsoleView(this)),
       mode_(new QComboBox(this)),
       status_(new QLabel(this)) {
+  init_demo_resources();
   setWindowTitle(tr("jaxray"));
+  setDockNestingEnabled(true);
   auto* centre = new QWidget(this);
   auto* column = new QVBoxLayout(centre);
   column->setContentsMargins(2, 2, 2, 0);
@@ -37,26 +73,114 @@ MainWindow::MainWindow(views::Session& session, QWidget* parent)
   column->addWidget(transforms_);
   column->addWidget(jaxpr_, 1);
   setCentralWidget(centre);
-  auto* dock = new QDockWidget(tr("Variables"), this);
-  dock->setObjectName("variables_dock");
-  dock->setWidget(variables_);
-  addDockWidget(Qt::BottomDockWidgetArea, dock);
+  add_dock(tr("Script"), "script_dock", script_, Qt::LeftDockWidgetArea);
+  QDockWidget* vars = add_dock(tr("Variables"), "variables_dock", variables_, Qt::BottomDockWidgetArea);
+  QDockWidget* console = add_dock(tr("Console"), "console_dock", console_, Qt::BottomDockWidgetArea);
+  tabifyDockWidget(vars, console);
+  vars->raise();
   status_->setObjectName("status");
   statusBar()->addWidget(status_, 1);
 
+  build_menus();
+
+  connect(&session_, &views::Session::stepped, this, &MainWindow::show_state);
+  connect(&session_, &views::Session::error, this, &MainWindow::show_error);
+  connect(&session_, &views::Session::output, this, [this](const QString& text, bool is_error) {
+    is_error ? console_->append_error(text) : console_->append_output(text);
+  });
+  connect(&session_, &views::Session::script_error, this, [this](const QString& message, int) {
+    console_->append_error(message);
+    dock("console_dock")->raise();
+  });
+  connect(&session_, &views::Session::busy_changed, this, [this](bool busy, const QString& what) {
+    if (busy) console_->append_info(what);
+    statusBar()->showMessage(busy ? what + QStringLiteral("…") : QString());
+  });
+  connect(console_, &views::ConsoleView::location_activated, this, [this](const QString& file, int line) {
+    if (file != script_->file()) return;
+    script_->editor()->setCursorPosition(line - 1, 0);
+    script_->editor()->setFocus();
+  });
+  connect(script_, &views::ScriptPanel::equations_selected, this, [this](const QVector<int>& equations) {
+    if (!equations.isEmpty()) jaxpr_->select_equation(equations.first());
+  });
+
+  resize(1280, 800);
+  default_state_ = saveState();
+  QSettings settings;
+  restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
+  restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+  const int theme = settings.value(QStringLiteral("theme"), 0).toInt();
+  views::apply_theme(theme == 1 ? views::ThemeKind::Dark : views::ThemeKind::Light);
+}
+
+QDockWidget* MainWindow::add_dock(const QString& title, const char* name, QWidget* panel, Qt::DockWidgetArea area) {
+  auto* d = new QDockWidget(title, this);
+  d->setObjectName(name);
+  d->setWidget(panel);
+  addDockWidget(area, d);
+  return d;
+}
+
+QDockWidget* MainWindow::dock(const QString& object_name) const { return findChild<QDockWidget*>(object_name); }
+
+void MainWindow::build_menus() {
   QMenu* file = menuBar()->addMenu(tr("&File"));
+  QAction* fresh = file->addAction(tr("&New Script"), QKeySequence::New, this, [this] {
+    script_->set_script(QStringLiteral("import jax\nimport jax.numpy as jnp\n\n\ndef f(x):\n    return jnp.sin(x) * x\n\n\n"
+                                       "# jaxray: f(jnp.arange(3.0))\n"),
+                        tr("untitled.py"));
+    dock("script_dock")->show();
+  });
+  fresh->setObjectName("new_script");
   file->addAction(tr("&Open…"), QKeySequence::Open, this, [this] {
-    QString path = QFileDialog::getOpenFileName(this, tr("Open a jaxpr or a trace"), {},
-                                                tr("Jaxprs and traces (*.jaxpr *.txt *.jaxray);;All files (*)"));
+    const QString path = QFileDialog::getOpenFileName(
+        this, tr("Open a script, a jaxpr or a trace"), {},
+        tr("Scripts, jaxprs and traces (*.py *.jaxpr *.txt *.jaxray);;All files (*)"));
     if (!path.isEmpty()) open_file(path);
   });
-  file->addAction(tr("Open &Demo"), this, &MainWindow::open_demo);
+  recent_ = file->addMenu(tr("Open &Recent"));
+  recent_->setObjectName("recent_menu");
+  fill_recent_menu();
+  file->addSeparator();
+  QAction* save = file->addAction(tr("&Save Script"), QKeySequence::Save, this, [this] { save_script(false); });
+  save->setObjectName("save_script");
+  file->addAction(tr("Save Script &As…"), QKeySequence::SaveAs, this, [this] { save_script(true); });
   file->addSeparator();
   file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+
+  QMenu* demos = menuBar()->addMenu(tr("De&mos"));
+  for (const Demo& d : kDemos) {
+    QAction* a = demos->addAction(tr(d.title));
+    a->setObjectName(QStringLiteral("demo_%1_%2").arg(QString::fromLatin1(d.file), QString::fromLatin1(d.chain)));
+    connect(a, &QAction::triggered, this, [this, d] {
+      open_bundled(QString::fromLatin1(d.file));
+      if (QLatin1String(d.chain) != QLatin1String("f")) session_.load_transform(QString::fromLatin1(d.chain));
+    });
+  }
 
   QMenu* debug = menuBar()->addMenu(tr("&Debug"));
   QToolBar* bar = addToolBar(tr("Debug"));
   bar->setObjectName("debug_toolbar");
+  QAction* run = debug->addAction(tr("&Run Script"));
+  run->setObjectName("run_script");
+  run->setShortcut(Qt::CTRL | Qt::Key_R);
+  run->setToolTip(tr("Trace the script's call (Ctrl+R)"));
+  connect(run, &QAction::triggered, script_, &views::ScriptPanel::run);
+  QAction* stop = debug->addAction(tr("S&top Script"));
+  stop->setObjectName("stop_script");
+  stop->setShortcut(Qt::CTRL | Qt::Key_Period);
+  stop->setToolTip(tr("Interrupt the running script (Ctrl+.)"));
+  stop->setEnabled(false);
+  connect(stop, &QAction::triggered, &session_, &views::Session::interrupt);
+  connect(&session_, &views::Session::busy_changed, stop, [stop, run](bool busy) {
+    stop->setEnabled(busy);
+    run->setEnabled(!busy);
+  });
+  bar->addAction(run);
+  bar->addAction(stop);
+  bar->addSeparator();
+  debug->addSeparator();
   struct Command {
     const char* name;
     QString text;
@@ -79,11 +203,34 @@ MainWindow::MainWindow(views::Session& session, QWidget* parent)
     connect(a, &QAction::triggered, &session_, c.slot);
     bar->addAction(a);
   }
+  QAction* to_cursor = debug->addAction(tr("Run to &Cursor"));
+  to_cursor->setObjectName("run_to_cursor");
+  to_cursor->setShortcut(Qt::CTRL | Qt::Key_F10);
+  connect(to_cursor, &QAction::triggered, this, [this] {
+    const int e = jaxpr_->equation_at_line(jaxpr_->textCursor().blockNumber());
+    if (e >= 0) session_.run_to_equation(e);
+  });
   debug->addSeparator();
   QAction* bp = debug->addAction(tr("Toggle &Breakpoint"));
   bp->setObjectName("toggle_breakpoint");
   bp->setShortcut(Qt::Key_F9);
   connect(bp, &QAction::triggered, jaxpr_, &views::JaxprView::toggle_breakpoint_at_cursor);
+  QAction* nan = debug->addAction(tr("Break on &NaN/Inf"));
+  nan->setObjectName("break_on_non_finite");
+  nan->setCheckable(true);
+  connect(nan, &QAction::toggled, &session_, &views::Session::set_break_on_non_finite);
+  QAction* prims = debug->addAction(tr("Break on &Primitives…"));
+  prims->setObjectName("primitive_breakpoints");
+  connect(prims, &QAction::triggered, this, [this] {
+    bool ok = false;
+    const QString text = QInputDialog::getText(this, tr("Break on primitives"),
+                                               tr("Stop before every equation of these primitives (comma-separated):"),
+                                               QLineEdit::Normal, session_.primitive_breakpoints().join(", "), &ok);
+    if (!ok) return;
+    QStringList names;
+    for (const QString& n : text.split(QLatin1Char(','), Qt::SkipEmptyParts)) names << n.trimmed();
+    session_.set_primitive_breakpoints(names);
+  });
 
   bar->addSeparator();
   mode_->addItem(tr("eval"), static_cast<int>(views::Mode::Eval));
@@ -95,20 +242,94 @@ MainWindow::MainWindow(views::Session& session, QWidget* parent)
           [this](int i) { session_.set_mode(static_cast<views::Mode>(mode_->itemData(i).toInt())); });
   bar->addWidget(mode_);
 
-  connect(&session_, &views::Session::stepped, this, &MainWindow::show_state);
-  connect(&session_, &views::Session::error, this, &MainWindow::show_error);
-  resize(1000, 700);
+  view_ = menuBar()->addMenu(tr("&View"));
+  for (QDockWidget* d : findChildren<QDockWidget*>()) view_->addAction(d->toggleViewAction());
+  view_->addSeparator();
+  QMenu* themes = view_->addMenu(tr("&Theme"));
+  auto* group = new QActionGroup(this);
+  const std::pair<QString, views::ThemeKind> kinds[] = {{tr("&Light"), views::ThemeKind::Light},
+                                                        {tr("&Dark"), views::ThemeKind::Dark}};
+  for (const auto& [name, kind] : kinds) {
+    QAction* a = themes->addAction(name);
+    a->setObjectName(kind == views::ThemeKind::Dark ? "theme_dark" : "theme_light");
+    a->setCheckable(true);
+    a->setChecked(views::theme().kind == kind);
+    group->addAction(a);
+    connect(a, &QAction::triggered, this, [kind] {
+      views::apply_theme(kind);
+      QSettings().setValue(QStringLiteral("theme"), kind == views::ThemeKind::Dark ? 1 : 0);
+    });
+  }
+  view_->addAction(tr("&Reset Layout"), this, [this] { restoreState(default_state_); });
 }
 
+void MainWindow::remember(const QString& path) {
+  QSettings settings;
+  QStringList files = settings.value(QStringLiteral("recent_files")).toStringList();
+  files.removeAll(path);
+  files.prepend(path);
+  while (files.size() > kRecentFiles) files.removeLast();
+  settings.setValue(QStringLiteral("recent_files"), files);
+  fill_recent_menu();
+}
+
+void MainWindow::fill_recent_menu() {
+  recent_->clear();
+  const QStringList files = QSettings().value(QStringLiteral("recent_files")).toStringList();
+  for (const QString& f : files) recent_->addAction(f, this, [this, f] { open_file(f); });
+  recent_->setEnabled(!files.isEmpty());
+}
+
+void MainWindow::save_script(bool ask) {
+  QString path = script_->editor()->file_path();
+  if (ask || path.isEmpty()) {
+    path = QFileDialog::getSaveFileName(this, tr("Save the script"), path, tr("Python scripts (*.py)"));
+    if (path.isEmpty()) return;
+  }
+  QString why;
+  if (!script_->editor()->save_file(path, &why)) return show_error(why);
+  remember(path);
+}
+
+void MainWindow::closeEvent(QCloseEvent* e) {
+  if (script_->editor()->is_modified()) {
+    const auto answer = QMessageBox::question(this, tr("jaxray"), tr("The script has unsaved changes. Save them?"),
+                                              QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel);
+    if (answer == QMessageBox::Cancel) return e->ignore();
+    if (answer == QMessageBox::Save) save_script(false);
+  }
+  QSettings settings;
+  settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
+  settings.setValue(QStringLiteral("window/state"), saveState());
+  e->accept();
+}
 QAction* MainWindow::action(const QString& object_name) const { return findChild<QAction*>(object_name); }
 
-void MainWindow::open_file(const QString& path) { session_.load_file(path); }
+void MainWindow::open_file(const QString& path) {
+  if (path.endsWith(QLatin1String(".py"))) {
+    QString why;
+    if (!script_->open_file(path, &why)) return show_error(why);
+    dock("script_dock")->show();
+    script_->run();
+  } else {
+    session_.load_file(path);
+  }
+  remember(path);
+}
 
-void MainWindow::open_demo() {
-  init_demo_resources();
-  QFile f(QStringLiteral(":/demos/seed.jaxpr"));
-  if (!f.open(QIODevice::ReadOnly)) return show_error(tr("the bundled demo is missing"));
-  session_.load_text(QString::fromUtf8(f.readAll()), QStringLiteral("seed.jaxpr"));
+void MainWindow::open_demo() { open_bundled(QStringLiteral("seed.jaxpr")); }
+
+void MainWindow::open_bundled(const QString& name) {
+  QFile f(QStringLiteral(":/demos/") + name);
+  if (!f.open(QIODevice::ReadOnly)) return show_error(tr("the bundled demo %1 is missing").arg(name));
+  const QString text = QString::fromUtf8(f.readAll());
+  if (name.endsWith(QLatin1String(".py"))) {
+    script_->set_script(text, name);
+    dock("script_dock")->show();
+    script_->run();
+  } else {
+    session_.load_text(text, name);
+  }
 }
 
 void MainWindow::show_state(const views::StepState& s) {

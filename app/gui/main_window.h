@@ -1,6 +1,8 @@
 // The debugger's main window: the transform bar above the jaxpr in the
-// centre, the variables in a dock, stepping actions with debugger keys in a toolbar and a menu, the mode
-// (eval/jvp/vjp) and a status bar with the phase, step and stop reason.
+// centre; the script, variables, console and the other panels in docks that
+// the user arranges (the arrangement is remembered); stepping actions with
+// debugger keys in a toolbar and a menu; the mode (eval/jvp/vjp); demos,
+// recent files and themes; a status bar with the phase, step and stop reason.
 #pragma once
 
 #include <QMainWindow>
@@ -9,10 +11,14 @@
 
 class QAction;
 class QComboBox;
+class QDockWidget;
 class QLabel;
+class QMenu;
 
 namespace jxr::views {
+class ConsoleView;
 class JaxprView;
+class ScriptPanel;
 class TransformBar;
 class VariablesView;
 }  // namespace jxr::views
@@ -24,17 +30,32 @@ class MainWindow : public QMainWindow {
  public:
   explicit MainWindow(views::Session& session, QWidget* parent = nullptr);
 
+  // A Python script (.py) opens in the script panel and runs; anything else
+  // is a jaxpr (text or FILE.jaxray[:ID]) for the session.
   void open_file(const QString& path);
   // The bundled seed demo, `x[0] + x[0] * x[1]`.
   void open_demo();
+  // A bundled demo by its file name in resources/demos (`seed.py`).
+  void open_bundled(const QString& name);
 
   views::JaxprView* jaxpr_view() const { return jaxpr_; }
   views::VariablesView* variables_view() const { return variables_; }
   views::TransformBar* transform_bar() const { return transforms_; }
+  views::ScriptPanel* script_panel() const { return script_; }
+  views::ConsoleView* console() const { return console_; }
   QComboBox* mode_box() const { return mode_; }
   QAction* action(const QString& object_name) const;
+  QDockWidget* dock(const QString& object_name) const;
+
+ protected:
+  void closeEvent(QCloseEvent* e) override;
 
  private:
+  QDockWidget* add_dock(const QString& title, const char* name, QWidget* panel, Qt::DockWidgetArea area);
+  void build_menus();
+  void remember(const QString& path);
+  void fill_recent_menu();
+  void save_script(bool ask);
   void show_state(const views::StepState& s);
   void show_error(const QString& message);
 
@@ -42,8 +63,13 @@ class MainWindow : public QMainWindow {
   views::JaxprView* jaxpr_;
   views::VariablesView* variables_;
   views::TransformBar* transforms_;
+  views::ScriptPanel* script_;
+  views::ConsoleView* console_;
   QComboBox* mode_;
   QLabel* status_;
+  QMenu* recent_ = nullptr;
+  QMenu* view_ = nullptr;
+  QByteArray default_state_;
 };
 
 }  // namespace jxr::gui

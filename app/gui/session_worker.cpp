@@ -1,6 +1,6 @@
 #include "app/gui/session_worker.h"
 
-#include <QFile>
+#include <QElapsedTimer>
 
 #include <cmath>
 #include <utility>
@@ -106,18 +106,24 @@ SessionWorker::~SessionWorker() = default;
 void SessionWorker::announce(Change what) { emit program(info_, what); }
 
 void SessionWorker::load_text(const QString& text, const QString& source_name) {
+  // Jaxpr text comes from no script.
+  const QString old_file = std::exchange(info_.source_file, QString());
   try {
     load_base(parse_jaxpr(text.toStdString(), source_name.toStdString()));
   } catch (const std::exception& e) {
+    info_.source_file = old_file;
     emit error(QString::fromStdString(e.what()));
   }
   emit done();
 }
 
 void SessionWorker::load_file(const QString& path) {
+  // Jaxpr text comes from no script.
+  const QString old_file = std::exchange(info_.source_file, QString());
   try {
     load_base(cli::load_jaxpr(path.toStdString()));
   } catch (const std::exception& e) {
+    info_.source_file = old_file;
     emit error(QString::fromStdString(e.what()));
   }
   emit done();
@@ -126,19 +132,48 @@ void SessionWorker::load_file(const QString& path) {
 void SessionWorker::run_script(const QString& source, const QString& file, const QString& call) {
 #ifdef JAXRAY_HAVE_PYTHON
   emit busy_changed(true, tr("running %1").arg(call));
-  // Output goes over as it comes, queued to the GUI thread.
-  cli::PythonOutput out{[this](const std::string& s) { emit output(QString::fromStdString(s), false); },
-                        [this](const std::string& s) { emit output(QString::fromStdString(s), true); }};
+  // Output goes over in batches at most every 30 ms: a script printing in a
+  // loop would flood the GUI thread with one event per write.
+  QString pending;
+  bool pending_is_error = false;
+  QElapsedTimer since_flush;
+  since_flush.start();
+  auto flush = [&] {
+    if (!pending.isEmpty()) emit output(std::exchange(pending, QString()), pending_is_error);
+    since_flush.restart();
+  };
+  auto write = [&](const std::string& s, bool is_error) {
+    if (is_error != pending_is_error) flush();
+    pending_is_error = is_error;
+    pending += QString::fromStdString(s);
+    if (since_flush.elapsed() >= 30) flush();
+  };
+  cli::PythonOutput out{[&](const std::string& s) { write(s, false); }, [&](const std::string& s) { write(s, true); }};
+  std::optional<cli::TracedCall> traced;
+  QString failure;
+  int line = 0;
   try {
-    cli::TracedCall traced = cli::trace_python_call(source.toStdString(), file.toStdString(), call.toStdString(), out);
-    info_.source_file = file;
-    load_base(std::move(traced.program), std::move(traced.args));
+    traced = cli::trace_python_call(source.toStdString(), file.toStdString(), call.toStdString(), out);
   } catch (const cli::PythonError& e) {
-    emit script_error(QString::fromStdString(e.what()), e.line());
-    emit error(QString::fromStdString(e.what()));
+    failure = QString::fromStdString(e.what());
+    line = e.line();
   } catch (const std::exception& e) {
-    emit script_error(QString::fromStdString(e.what()), 0);
-    emit error(QString::fromStdString(e.what()));
+    failure = QString::fromStdString(e.what());
+  }
+  // What the script printed comes before what it raised.
+  flush();
+  if (traced) {
+    const QString old_file = std::exchange(info_.source_file, file);
+    try {
+      load_base(std::move(traced->program), std::move(traced->args));
+    } catch (const std::exception& e) {
+      info_.source_file = old_file;
+      failure = QString::fromStdString(e.what());
+    }
+  }
+  if (!failure.isEmpty()) {
+    emit script_error(failure, line);
+    emit error(failure);
   }
   emit busy_changed(false, {});
 #else

@@ -58,6 +58,7 @@ class SessionWorker : public QObject, private StepObserver {
 
  private:
   void on_step(const StepSnapshot& s) override;
+  bool wants_every_step() const override { return true; }
   // A new program: it becomes the base that transformations apply to.
   void load_base(ClosedJaxpr program, std::optional<std::vector<Array>> args = std::nullopt);
   // Shows `program`: the base, or a transformation of it (`transformed`).

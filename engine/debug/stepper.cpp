@@ -617,7 +617,8 @@ StepSnapshot report(StepObserver* obs, StepSnapshot s) {
 }  // namespace
 
 // Steps until `done` says so after a step, a breakpoint hits (when
-// `breakpoints`), or the program ends; reports only where it stops.
+// `breakpoints`), or the program ends; reports where it stops, and every
+// step on the way to an observer that wants them.
 StepSnapshot Stepper::run_until(bool into, bool breakpoints, const std::function<bool()>& done) {
   Impl& m = *impl_;
   if (m.finished_) return m.last_snapshot(StopReason::Finished);
@@ -627,6 +628,7 @@ StepSnapshot Stepper::run_until(bool into, bool breakpoints, const std::function
     if (breakpoints)
       if (std::optional<StopReason> hit = m.breakpoint_hit(ev)) return report(m.observer_, m.snapshot(ev, *hit));
     if (done()) return report(m.observer_, m.snapshot(ev, StopReason::Step));
+    if (m.observer_ && m.observer_->wants_every_step()) m.observer_->on_step(m.snapshot(ev, StopReason::Step));
   }
 }
 

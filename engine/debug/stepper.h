@@ -75,6 +75,10 @@ class StepObserver {
   virtual void on_step(const StepSnapshot& s) = 0;
   // After the step that finished the program (also reported to on_step).
   virtual void on_finished(const StepSnapshot& s) { (void)s; }
+  // Whether on_step also sees the equations that run, step_out and a step
+  // over a jit call pass through without stopping (a debugger keeping every
+  // value so far), not only the snapshot they stop at.
+  virtual bool wants_every_step() const { return false; }
 };
 
 struct Breakpoint {

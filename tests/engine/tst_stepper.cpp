@@ -104,6 +104,7 @@ class TestStepper : public QObject {
   void golden_modes_data();
   void golden_modes();
   void step_back_restores_exact_state();
+  void run_reports_every_step_to_an_observer_that_wants_them();
   void jit_step_into_and_out();
   void step_over_runs_a_call_whole();
   void equation_text_matches_full_print();
@@ -224,6 +225,38 @@ void TestStepper::step_back_restores_exact_state() {
     st.step_back();
     QVERIFY(!st.finished());
     QVERIFY(same_snapshot(st.step(), forward.back()));
+  }
+}
+
+void TestStepper::run_reports_every_step_to_an_observer_that_wants_them() {
+  class EveryStep final : public StepObserver {
+   public:
+    void on_step(const StepSnapshot& s) override { steps.push_back(s); }
+    bool wants_every_step() const override { return true; }
+    std::vector<StepSnapshot> steps;
+  };
+  for (StepMode m : {StepMode::Eval, StepMode::Vjp}) {
+    std::vector<Array> seeds = m == StepMode::Vjp ? std::vector<Array>{test::scalar(1.0)} : std::vector<Array>{};
+    // One step at a time: what run must report, in order.
+    Stepper one(program(), m, program_args(), seeds);
+    Recorder stepped;
+    one.set_observer(&stepped);
+    while (!one.finished()) one.step();
+
+    Stepper all(program(), m, program_args(), seeds);
+    EveryStep every;
+    all.set_observer(&every);
+    QVERIFY(same_snapshot(all.run(), stepped.steps.back()));
+    QCOMPARE(every.steps.size(), stepped.steps.size());
+    for (size_t k = 0; k < every.steps.size(); ++k)
+      QVERIFY2(same_snapshot(every.steps[k], stepped.steps[k]), qPrintable(QString("mode %1, step %2").arg(to_string(m)).arg(k)));
+
+    // An observer that does not ask sees only where run stops.
+    Stepper quiet(program(), m, program_args(), seeds);
+    Recorder stops;
+    quiet.set_observer(&stops);
+    quiet.run();
+    QCOMPARE(stops.steps.size(), size_t{1});
   }
 }
 
