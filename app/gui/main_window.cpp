@@ -16,6 +16,7 @@
 #include <QToolBar>
 #include <QVBoxLayout>
 
+#include "app/gui/compare_panel.h"
 #include "views/console_view.h"
 #include "views/editor_view.h"
 #include "views/jaxpr_view.h"
@@ -61,6 +62,7 @@ MainWindow::MainWindow(views::Session& session, QWidget* parent)
       transforms_(new views::TransformBar(session, this)),
       script_(new views::ScriptPanel(session, this)),
       console_(new views::ConsoleView(this)),
+      compare_(new ComparePanel(session, this)),
       mode_(new QComboBox(this)),
       status_(new QLabel(this)) {
   init_demo_resources();
@@ -78,6 +80,7 @@ MainWindow::MainWindow(views::Session& session, QWidget* parent)
   QDockWidget* console = add_dock(tr("Console"), "console_dock", console_, Qt::BottomDockWidgetArea);
   tabifyDockWidget(vars, console);
   vars->raise();
+  add_dock(tr("Compare"), "compare_dock", compare_, Qt::RightDockWidgetArea);
   status_->setObjectName("status");
   statusBar()->addWidget(status_, 1);
 
@@ -101,6 +104,7 @@ MainWindow::MainWindow(views::Session& session, QWidget* parent)
     script_->editor()->setCursorPosition(line - 1, 0);
     script_->editor()->setFocus();
   });
+  connect(compare_, &ComparePanel::shown_equation_activated, jaxpr_, &views::JaxprView::select_equation);
   connect(script_, &views::ScriptPanel::equations_selected, this, [this](const QVector<int>& equations) {
     if (!equations.isEmpty()) jaxpr_->select_equation(equations.first());
   });

@@ -25,6 +25,8 @@ class VariablesView;
 
 namespace jxr::gui {
 
+class ComparePanel;
+
 class MainWindow : public QMainWindow {
   Q_OBJECT
  public:
@@ -43,6 +45,7 @@ class MainWindow : public QMainWindow {
   views::TransformBar* transform_bar() const { return transforms_; }
   views::ScriptPanel* script_panel() const { return script_; }
   views::ConsoleView* console() const { return console_; }
+  ComparePanel* compare_panel() const { return compare_; }
   QComboBox* mode_box() const { return mode_; }
   QAction* action(const QString& object_name) const;
   QDockWidget* dock(const QString& object_name) const;
@@ -65,6 +68,7 @@ class MainWindow : public QMainWindow {
   views::TransformBar* transforms_;
   views::ScriptPanel* script_;
   views::ConsoleView* console_;
+  ComparePanel* compare_;
   QComboBox* mode_;
   QLabel* status_;
   QMenu* recent_ = nullptr;

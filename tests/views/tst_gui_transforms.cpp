@@ -2,6 +2,7 @@
 // exactly what `jaxray-cli jaxpr transform --grad` prints, steps to the
 // gradient, stays one tab away; bad chains show JAX's message and keep the
 // app (and the shown program) alive.
+#include <QComboBox>
 #include <QFile>
 #include <QLabel>
 #include <QLineEdit>
@@ -12,7 +13,9 @@
 #include <QToolButton>
 #include <memory>
 
+#include "app/gui/compare_panel.h"
 #include "app/gui/main_window.h"
+#include "views/diff_view.h"
 #include "app/gui/stepper_session.h"
 #include "views/jaxpr_view.h"
 #include "views/transform_bar.h"
@@ -98,6 +101,11 @@ class TestGuiTransforms : public QObject {
     QCOMPARE(tab_texts(), QStringList({"f", "grad(f)"}));
     QCOMPARE(tabs()->currentIndex(), 1);
     QVERIFY(status().startsWith("grad(f)"));
+    // The Compare panel puts f beside the newest program at once.
+    jxr::gui::ComparePanel* compare = window_->compare_panel();
+    QCOMPARE(compare->left_box()->currentText(), "f");
+    QCOMPARE(compare->right_box()->currentText(), "grad(f)");
+    QCOMPARE(compare->diff_view()->summary_label()->text(), "1 changed, 10 only right, 8 same");
 
     QTest::keyClick(window_.get(), Qt::Key_F10);
     settle();
