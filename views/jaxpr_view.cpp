@@ -59,6 +59,7 @@ class BreakpointMargin : public QWidget {
  protected:
   void paintEvent(QPaintEvent* e) override { view_.paint_margin(e); }
   void mousePressEvent(QMouseEvent* e) override {
+    if (view_.showing_linear()) return;
     int eqn = view_.equation_at_line(view_.cursorForPosition({0, e->position().toPoint().y()}).blockNumber());
     if (eqn >= 0) view_.session_.toggle_breakpoint(eqn);
   }
@@ -107,8 +108,14 @@ JaxprView::JaxprView(Session& session, QWidget* parent)
   reload();
 }
 
+QVector<int> JaxprView::shown_lines() const {
+  return linear_ ? session_.linear_lines() : session_.equation_lines();
+}
+
+QSet<int> JaxprView::shown_breakpoints() const { return linear_ ? QSet<int>{} : session_.breakpoints(); }
+
 int JaxprView::equation_at_line(int block) const {
-  const QVector<int> lines = session_.equation_lines();
+  const QVector<int> lines = shown_lines();
   auto i = std::upper_bound(lines.begin(), lines.end(), block) - lines.begin() - 1;
   if (i < 0) return -1;
   // The last equation spans the lines up to the `in` line.
@@ -120,13 +127,14 @@ int JaxprView::equation_at_line(int block) const {
 }
 
 void JaxprView::toggle_breakpoint_at_cursor() {
-  int eqn = equation_at_line(textCursor().blockNumber());
+  // Breakpoints are on the program's equations, not the linear jaxpr's.
+  int eqn = linear_ ? -1 : equation_at_line(textCursor().blockNumber());
   if (eqn >= 0) session_.toggle_breakpoint(eqn);
 }
 
 void JaxprView::select_equation(int equation) {
-  const QVector<int> lines = session_.equation_lines();
-  selected_ = equation >= 0 && equation < lines.size() ? equation : -1;
+  const QVector<int> lines = shown_lines();
+  selected_ = !linear_ && equation >= 0 && equation < lines.size() ? equation : -1;
   if (selected_ >= 0) {
     setTextCursor(QTextCursor(document()->findBlockByNumber(lines[selected_])));
     ensureCursorVisible();
@@ -141,7 +149,8 @@ bool JaxprView::viewportEvent(QEvent* e) {
     c.select(QTextCursor::WordUnderCursor);
     const QString word = c.selectedText();
     static const QRegularExpression var(QStringLiteral("^[a-z]+$"));
-    if (var.match(word).hasMatch() && !session_.jaxpr_text().isEmpty()) {
+    // The linear jaxpr's names are not the program's: its variables' cotangents are in the variables panel.
+    if (!linear_ && var.match(word).hasMatch() && !session_.jaxpr_text().isEmpty()) {
       hovered_ = word;
       hover_pos_ = help->globalPos();
       session_.request_value(word);
@@ -168,6 +177,7 @@ void JaxprView::keyPressEvent(QKeyEvent* e) {
 }
 
 void JaxprView::reload() {
+  linear_ = false;
   setPlainText(session_.jaxpr_text());
   current_ = -1;
   selected_ = -1;
@@ -175,13 +185,20 @@ void JaxprView::reload() {
 }
 
 void JaxprView::show_state(const StepState& s) {
-  // The backward phase steps the linear jaxpr, which this panel does not show yet.
-  current_ = s.backward ? -1 : s.equation;
+  // The backward phase steps the linear jaxpr: it takes the program's place
+  // until a step back returns to the forward phase.
+  const bool linear = s.backward && !session_.linear_text().isEmpty();
+  if (linear != linear_) {
+    linear_ = linear;
+    selected_ = -1;
+    setPlainText(linear ? session_.linear_text() : session_.jaxpr_text());
+  }
+  current_ = s.equation;
   update_selections();
 }
 
 void JaxprView::update_selections() {
-  const QVector<int> lines = session_.equation_lines();
+  const QVector<int> lines = shown_lines();
   QList<QTextEdit::ExtraSelection> sel;
   auto line_selection = [&](int eqn, QColor colour) {
     QTextEdit::ExtraSelection s;
@@ -193,7 +210,7 @@ void JaxprView::update_selections() {
   const Theme& t = theme();
   QColor breakpoint_line = t.breakpoint;
   breakpoint_line.setAlpha(60);
-  for (int b : session_.breakpoints()) line_selection(b, breakpoint_line);
+  for (int b : shown_breakpoints()) line_selection(b, breakpoint_line);
   if (selected_ >= 0 && selected_ < lines.size()) line_selection(selected_, t.linked_line);
   if (current_ >= 0 && current_ < lines.size()) {
     line_selection(current_, t.current_line);
@@ -208,8 +225,8 @@ void JaxprView::update_selections() {
 void JaxprView::paint_margin(QPaintEvent* e) {
   QPainter p(margin_);
   p.fillRect(e->rect(), palette().window());
-  const QVector<int> lines = session_.equation_lines();
-  const QSet<int> bps = session_.breakpoints();
+  const QVector<int> lines = shown_lines();
+  const QSet<int> bps = shown_breakpoints();
   p.setRenderHint(QPainter::Antialiasing);
   for (QTextBlock b = firstVisibleBlock(); b.isValid(); b = b.next()) {
     QRectF r = blockBoundingGeometry(b).translated(contentOffset());

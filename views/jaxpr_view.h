@@ -14,7 +14,9 @@ class JaxprView : public QPlainTextEdit {
  public:
   explicit JaxprView(Session& session, QWidget* parent = nullptr);
 
+  // In the backward phase of vjp, an equation of the linear jaxpr, which the panel shows then.
   int current_equation() const { return current_; }
+  bool showing_linear() const { return linear_; }
   // The top-level equation that starts on or spans `block` (a 0-based line), or -1.
   int equation_at_line(int block) const;
   void toggle_breakpoint_at_cursor();
@@ -32,6 +34,9 @@ class JaxprView : public QPlainTextEdit {
  private:
   friend class BreakpointMargin;
   void reload();
+  // The equations' first lines and the breakpoints of the jaxpr shown.
+  QVector<int> shown_lines() const;
+  QSet<int> shown_breakpoints() const;
   void show_state(const StepState& s);
   void update_selections();
   void paint_margin(QPaintEvent* e);
@@ -40,6 +45,7 @@ class JaxprView : public QPlainTextEdit {
   QWidget* margin_;
   int current_ = -1;
   int selected_ = -1;
+  bool linear_ = false;
   QString hovered_;  // the variable whose value is on its way
   QPoint hover_pos_;
 };

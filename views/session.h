@@ -52,6 +52,10 @@ struct ProgramInfo {
   Mode mode = Mode::Eval;
   QString transform = QStringLiteral("f");
   QStringList transforms;
+  // vjp, once the backward phase has begun: the linear jaxpr whose
+  // equations it steps in reverse, and their first lines.
+  QString linear_text;
+  QVector<int> linear_lines;
 };
 
 struct StepState {
@@ -81,6 +85,8 @@ class Session : public QObject {
   virtual QStringList transforms() const = 0;
   // Where the shown program came from; sessions over jaxpr text or traces have no script.
   virtual QVector<int> source_lines() const { return {}; }
+  virtual QString linear_text() const { return {}; }
+  virtual QVector<int> linear_lines() const { return {}; }
   virtual QString source_file() const { return {}; }
   virtual QSet<int> source_breakpoints() const { return {}; }
   virtual QStringList primitive_breakpoints() const { return {}; }

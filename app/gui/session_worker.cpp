@@ -63,6 +63,20 @@ views::ArrayData array_data(const QString& name, const Array& a) {
   return d;
 }
 
+// The first text line of each top-level equation of `jaxpr` in its full print `text`.
+QVector<int> first_lines(const QString& text, const Jaxpr& jaxpr) {
+  const QStringList text_lines = text.split(QLatin1Char('\n'));
+  JaxprNames names(jaxpr);
+  QVector<int> lines;
+  int from = 0;
+  for (size_t i = 0; i < jaxpr.eqns.size(); ++i) {
+    const QString first = QString::fromStdString(names.equation(jaxpr, i)).section(QLatin1Char('\n'), 0, 0).trimmed();
+    while (from < text_lines.size() && text_lines[from].trimmed() != first) ++from;
+    lines.push_back(from);
+  }
+  return lines;
+}
+
 views::StepState to_state(const StepSnapshot& s) {
   views::StepState st;
   st.mode = s.mode == StepMode::Jvp ? views::Mode::Jvp : s.mode == StepMode::Vjp ? views::Mode::Vjp : views::Mode::Eval;
@@ -248,20 +262,12 @@ void SessionWorker::load(ClosedJaxpr program, bool transformed) {
     throw;
   }
   info_.text = QString::fromStdString(print_closed_jaxpr(*program_));
-  const QStringList text_lines = info_.text.split(QLatin1Char('\n'));
   const Jaxpr& jaxpr = *program_->jaxpr;
-  JaxprNames names(jaxpr);
-  info_.lines.clear();
+  info_.lines = first_lines(info_.text, jaxpr);
   info_.source_lines.clear();
-  int from = 0;
   const std::string script = info_.source_file.toStdString();
-  for (size_t i = 0; i < jaxpr.eqns.size(); ++i) {
-    const QString first = QString::fromStdString(names.equation(jaxpr, i)).section(QLatin1Char('\n'), 0, 0).trimmed();
-    while (from < text_lines.size() && text_lines[from].trimmed() != first) ++from;
-    info_.lines.push_back(from);
-    const SourceInfo& src = jaxpr.eqns[i].source;
-    info_.source_lines.push_back(!script.empty() && src.file == script ? src.line : 0);
-  }
+  for (const Eqn& e : jaxpr.eqns)
+    info_.source_lines.push_back(!script.empty() && e.source.file == script ? e.source.line : 0);
   info_.breakpoints.clear();
   announce(Loaded);
   emit stepped(to_state(stepper_->restart()));
@@ -298,6 +304,8 @@ void SessionWorker::rebuild() {
   apply_breakpoints(*s);
   s->set_observer(this);
   history_.clear();
+  info_.linear_text.clear();
+  info_.linear_lines.clear();
   stepper_ = std::move(s);
 }
 
@@ -310,6 +318,13 @@ void SessionWorker::apply_breakpoints(Stepper& s) const {
 }
 
 void SessionWorker::on_step(const StepSnapshot& s) {
+  if (s.phase == StepPhase::Backward && info_.linear_text.isEmpty()) {
+    if (const ClosedJaxpr* linear = stepper_->linear_program()) {
+      info_.linear_text = QString::fromStdString(print_closed_jaxpr(*linear));
+      info_.linear_lines = first_lines(info_.linear_text, *linear->jaxpr);
+      announce(Linear);
+    }
+  }
   // A step back reports the step it returns to: what came after is undone.
   while (!history_.empty() && history_.back().step >= s.step) history_.pop_back();
   history_.push_back(s);

@@ -54,7 +54,7 @@ class SessionWorker : public QObject, private StepObserver {
   void done();
 
  public:
-  enum Change { Loaded, Breakpoints, Transforms };
+  enum Change { Loaded, Breakpoints, Transforms, Linear };
 
  private:
   void on_step(const StepSnapshot& s) override;

@@ -48,6 +48,7 @@ void StepperSession::take(const views::ProgramInfo& info, int what) {
     case SessionWorker::Loaded: emit loaded(); break;
     case SessionWorker::Breakpoints: emit breakpoints_changed(); break;
     case SessionWorker::Transforms: emit transforms_changed(); break;
+    case SessionWorker::Linear: break;  // read when the backward snapshots come
   }
 }
 

@@ -29,6 +29,8 @@ class StepperSession : public views::Session {
   QString transform() const override { return info_.transform; }
   QStringList transforms() const override { return info_.transforms; }
   QVector<int> source_lines() const override { return info_.source_lines; }
+  QString linear_text() const override { return info_.linear_text; }
+  QVector<int> linear_lines() const override { return info_.linear_lines; }
   QString source_file() const override { return info_.source_file; }
   QSet<int> source_breakpoints() const override { return info_.source_breakpoints; }
   QStringList primitive_breakpoints() const override { return info_.primitive_breakpoints; }

@@ -279,6 +279,7 @@ class Stepper::Impl {
     return s;
   }
 
+  const ClosedJaxpr* linear_program() const { return lin_ ? &lin_->linear : nullptr; }
   std::vector<Array> outputs() const {
     std::vector<Array> out;
     for (const Atom& a : cj_.jaxpr->outvars) out.push_back(read(a).array());
@@ -599,6 +600,7 @@ void Stepper::clear_breakpoints() { impl_->breakpoints_.clear(); }
 
 bool Stepper::finished() const { return impl_->finished_; }
 StepPhase Stepper::phase() const { return impl_->phase_; }
+const ClosedJaxpr* Stepper::linear_program() const { return impl_->linear_program(); }
 size_t Stepper::depth() const { return impl_->frames_.size(); }
 std::vector<Array> Stepper::outputs() const { return impl_->outputs(); }
 std::vector<Array> Stepper::tangents() const { return impl_->tangents(); }

@@ -125,6 +125,9 @@ class Stepper {
   bool finished() const;
   StepPhase phase() const;
   size_t depth() const;  // frames on the stack, 1 at top level
+  // vjp, once the backward phase has begun: the linear jaxpr it transposes,
+  // whose full print names the variables of backward snapshots. Else null.
+  const ClosedJaxpr* linear_program() const;
   // Valid once finished, equal to eval_closed_jaxpr, jxr::jvp and jxr::vjp:
   // the outputs; jvp: their tangents; vjp: the inputs' cotangents (zeros
   // instantiated in both, as the engine's jvp and vjp return them).

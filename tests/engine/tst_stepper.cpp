@@ -246,7 +246,18 @@ void TestStepper::run_reports_every_step_to_an_observer_that_wants_them() {
     Stepper all(program(), m, program_args(), seeds);
     EveryStep every;
     all.set_observer(&every);
+    QVERIFY(all.linear_program() == nullptr);
     QVERIFY(same_snapshot(all.run(), stepped.steps.back()));
+    // The backward snapshots name the linear jaxpr's variables as its full print does.
+    if (m == StepMode::Vjp) {
+      QVERIFY(all.linear_program() != nullptr);
+      const std::string linear = print_closed_jaxpr(*all.linear_program());
+      for (const StepSnapshot& s : every.steps)
+        if (s.phase == StepPhase::Backward && s.event == StepEvent::Equation)
+          QVERIFY2(linear.find(s.equation.substr(0, s.equation.find('\n'))) != std::string::npos, s.equation.c_str());
+    } else {
+      QVERIFY(all.linear_program() == nullptr);
+    }
     QCOMPARE(every.steps.size(), stepped.steps.size());
     for (size_t k = 0; k < every.steps.size(); ++k)
       QVERIFY2(same_snapshot(every.steps[k], stepped.steps[k]), qPrintable(QString("mode %1, step %2").arg(to_string(m)).arg(k)));

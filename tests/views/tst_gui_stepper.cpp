@@ -137,12 +137,25 @@ class TestGuiStepper : public QObject {
     int steps = 0;
     while (!status().contains("backward") && steps++ < 20) key(Qt::Key_F11);
     QCOMPARE(steps, 9);  // the eight forward equations, then the first backward one
-    QCOMPARE(current(), -1);  // the linear jaxpr is not shown yet
+    // The panel now shows the linear jaxpr, stepped from its last equation.
+    auto* view = window_->jaxpr_view();
+    QVERIFY(view->showing_linear());
+    QCOMPARE(view->toPlainText(), session_->linear_text());
+    QVERIFY2(view->toPlainText().startsWith("{ lambda"), qPrintable(view->toPlainText()));
+    QCOMPARE(current(), session_->linear_lines().size() - 1);
+    QVERIFY2(highlighted_line().trimmed().startsWith("k:f32[] = add c j"), qPrintable(highlighted_line()));
     const QStringList first_backward = rows();
     // The transpose of the last linear equation, `k = add c j`: the output
     // cotangent 1.0 reaches both operands. Linear variables name the program
     // variable whose tangent they are.
     QCOMPARE(first_backward, QStringList({"c (dc) f32[]  1.0 in", "j (dh) f32[]  1.0 in", "k (di) f32[]  1.0 out"}));
+    // A step back returns to the program and its last equation.
+    key(Qt::Key_F10, Qt::ShiftModifier);
+    QVERIFY(!view->showing_linear());
+    QCOMPARE(view->toPlainText(), session_->jaxpr_text());
+    QCOMPARE(current(), 7);
+    key(Qt::Key_F11);
+    QVERIFY(view->showing_linear());
 
     key(Qt::Key_F5);
     QVERIFY(status().contains("finished"));
