@@ -204,6 +204,17 @@ QString message(const QString& path, const std::exception& e) {
 
 }  // namespace
 
+struct ReplaySession::Data {
+  explicit Data(const std::string& path) : reader(path) {}
+  trace::TraceReader reader;
+  int64_t run_id = 0;
+  views::Mode mode = views::Mode::Eval;
+  // Parsing gives the operands, literals and names of each recorded equation; nothing runs.
+  ClosedJaxpr program;
+  std::unique_ptr<JaxprNames> names;
+  std::optional<Values> run_values;  // read with the start
+};
+
 struct ReplaySession::Loaded {
   qint64 run_id = 0, jaxpr_id = 0, program_id = 0;
   views::Mode mode = views::Mode::Eval;
@@ -211,6 +222,7 @@ struct ReplaySession::Loaded {
   QStringList transforms;
   QString text;
   QVector<int> lines;
+  std::unique_ptr<Data> data;
   std::vector<Position> positions;
   bool complete = false;
 };
@@ -220,7 +232,8 @@ ReplaySession::ReplaySession(QObject* parent) : Session(parent) {}
 ReplaySession::~ReplaySession() = default;
 
 ReplaySession::Loaded ReplaySession::read(const QString& path, qint64 run_id) {
-  trace::TraceReader reader(path.toStdString());
+  auto data = std::make_unique<Data>(path.toStdString());
+  const trace::TraceReader& reader = data->reader;
   const std::vector<trace::RunInfo> runs = reader.runs();
   if (runs.empty()) fail(path, "the trace holds no runs to replay");
   std::optional<trace::RunInfo> run;
@@ -245,15 +258,15 @@ ReplaySession::Loaded ReplaySession::read(const QString& path, qint64 run_id) {
       l.transforms.push_back(QString::fromStdString(j.transform_chain));
   l.text = QString::fromStdString(jx->text);
 
-  // Parsing gives the operands, literals and names of each recorded equation; nothing runs.
-  ClosedJaxpr cj;
+  data->run_id = run->id;
+  data->mode = l.mode;
   try {
-    cj = parse_jaxpr(jx->text, jx->transform_chain);
+    data->program = parse_jaxpr(jx->text, jx->transform_chain);
   } catch (const std::exception& e) {
     fail(path, "the jaxpr of run " + std::to_string(run_id) + " does not parse: " + e.what());
   }
-  const Jaxpr& top = *cj.jaxpr;
-  JaxprNames names(top);
+  const Jaxpr& top = *data->program.jaxpr;
+  data->names = std::make_unique<JaxprNames>(top);
 
   const QStringList text_lines = l.text.split(QLatin1Char('\n'));
   int from = 0;
@@ -266,76 +279,96 @@ ReplaySession::Loaded ReplaySession::read(const QString& path, qint64 run_id) {
     fail(path, "jaxpr " + std::to_string(jx->id) + " lists " + std::to_string(l.lines.size()) +
                    " equations but its text has " + std::to_string(top.eqns.size()));
 
-  const views::Mode mode = l.mode;
-  // The run's own values: its inputs and outputs as it finished (the others are its steps').
-  std::vector<trace::ValueInfo> own = reader.run_values(run->id);
-  std::erase_if(own, [](const trace::ValueInfo& v) { return v.step_id.has_value(); });
-  const Values run_values = read_values(reader, own);
-  QSet<QString> inputs;
-  for (const VarPtr& v : top.invars) inputs.insert(QString::fromStdString(names.atom(v)));
-
   Position start;
-  start.state.mode = mode;
+  start.kind = Position::Kind::Start;
+  start.state.mode = l.mode;
   start.state.event = word(to_string(StepEvent::Start));
-  // Before the first step only the inputs (and their jvp tangents) have values.
-  for (const VarPtr& v : top.invars)
-    start.state.variables.push_back(atom_row(v, names, run_values, QStringLiteral("in"), mode, mode == views::Mode::Jvp));
-  for (const Atom& a : top.outvars) {
-    const bool known = a.is_literal() || inputs.contains(QString::fromStdString(names.atom(a)));
-    start.state.variables.push_back(known ? atom_row(a, names, run_values, QStringLiteral("out"), mode,
-                                                     mode == views::Mode::Jvp)
-                                          : atom_row(a, names, Values{}, QStringLiteral("out"), mode));
-  }
+  // The start is shown on opening: damaged run values refuse the run there.
+  fill(*data, start);
   l.positions.push_back(std::move(start));
 
   int64_t last_step = 0;
   for (const trace::StepInfo& s : reader.steps(run->id)) {
-    const Values vals = read_values(reader, reader.step_values(s.id));
-    const std::string where = "step " + std::to_string(s.index) + " (" + (s.frame_path.empty() ? "top level" : s.frame_path) + ")";
     Position p;
+    p.step_id = s.id;
     views::StepState& st = p.state;
-    st.mode = mode;
+    st.mode = l.mode;
     st.backward = s.phase == trace::Phase::Backward;
     st.step = static_cast<int>(s.index);
     st.equation = s.frame_path.empty() ? static_cast<int>(s.eqn_index) : -1;
     st.event = word(to_string(StepEvent::Equation));
     last_step = s.index;
     if (st.backward) {
-      p.depth = 1;
       st.equation_text = tr("transpose of linear equation %1").arg(s.eqn_index);
-      for (qsizetype i = 0; i < vals.order.size(); ++i) {
-        const Recorded& r = vals.by_name[vals.order[i]];
-        const bool result = i + 1 == vals.order.size();
-        st.variables.push_back(row(vals.order[i], r.type, &r, result ? QStringLiteral("out") : QStringLiteral("in"), mode));
-      }
     } else {
       p.depth = depth_of(s.frame_path);
-      const Jaxpr* j = frame_jaxpr(top, s.frame_path);
-      if (!j || s.eqn_index < 0 || static_cast<size_t>(s.eqn_index) >= j->eqns.size())
-        fail(path, where + " names equation " + std::to_string(s.eqn_index) + ", which its jaxpr does not have");
-      const Eqn& e = j->eqns[static_cast<size_t>(s.eqn_index)];
-      st.equation_text = QString::fromStdString(names.equation(*j, static_cast<size_t>(s.eqn_index)));
-      for (const Atom& a : e.inputs) st.variables.push_back(atom_row(a, names, vals, QStringLiteral("in"), mode));
-      for (const VarPtr& v : e.outputs) st.variables.push_back(atom_row(v, names, vals, QStringLiteral("out"), mode));
+      p.frame = frame_jaxpr(top, s.frame_path);
+      if (!p.frame || s.eqn_index < 0 || static_cast<size_t>(s.eqn_index) >= p.frame->eqns.size())
+        fail(path, "step " + std::to_string(s.index) + " (" + (s.frame_path.empty() ? "top level" : s.frame_path) +
+                       ") names equation " + std::to_string(s.eqn_index) + ", which its jaxpr does not have");
+      p.eqn_index = static_cast<size_t>(s.eqn_index);
+      st.equation_text = QString::fromStdString(data->names->equation(*p.frame, p.eqn_index));
     }
     l.positions.push_back(std::move(p));
   }
 
   if (l.complete) {
     Position end;
-    end.state.mode = mode;
-    end.state.backward = mode == views::Mode::Vjp;
+    end.kind = Position::Kind::End;
+    end.state.mode = l.mode;
+    end.state.backward = l.mode == views::Mode::Vjp;
     end.state.step = static_cast<int>(l.positions.size() > 1 ? last_step + 1 : 1);
     end.state.finished = true;
     end.state.event = word(to_string(StepEvent::Finished));
     end.state.reason = word(to_string(StopReason::Finished));
-    for (const VarPtr& v : top.invars)
-      end.state.variables.push_back(atom_row(v, names, run_values, QStringLiteral("in"), mode));
-    for (const Atom& a : top.outvars)
-      end.state.variables.push_back(atom_row(a, names, run_values, QStringLiteral("out"), mode));
     l.positions.push_back(std::move(end));
   }
+  l.data = std::move(data);
   return l;
+}
+
+void ReplaySession::fill(Data& d, Position& p) {
+  if (p.filled) return;
+  const Jaxpr& top = *d.program.jaxpr;
+  JaxprNames& names = *d.names;
+  const views::Mode mode = d.mode;
+  QVector<views::VariableRow>& rows = p.state.variables;
+  rows.clear();
+  if (p.kind != Position::Kind::Step) {
+    if (!d.run_values) {
+      // The run's own values: its inputs and outputs as it finished (the others are its steps').
+      std::vector<trace::ValueInfo> own = d.reader.run_values(d.run_id);
+      std::erase_if(own, [](const trace::ValueInfo& v) { return v.step_id.has_value(); });
+      d.run_values = read_values(d.reader, own);
+    }
+    const Values& values = *d.run_values;
+    const bool start = p.kind == Position::Kind::Start;
+    // Before the first step only the inputs (and their jvp tangents) have values.
+    const bool derivatives = !start || mode == views::Mode::Jvp;
+    QSet<QString> inputs;
+    for (const VarPtr& v : top.invars) {
+      rows.push_back(atom_row(v, names, values, QStringLiteral("in"), mode, derivatives));
+      inputs.insert(rows.last().name);
+    }
+    for (const Atom& a : top.outvars) {
+      const bool known = !start || a.is_literal() || inputs.contains(QString::fromStdString(names.atom(a)));
+      rows.push_back(atom_row(a, names, known ? values : Values{}, QStringLiteral("out"), mode, derivatives));
+    }
+  } else {
+    const Values vals = read_values(d.reader, d.reader.step_values(p.step_id));
+    if (p.state.backward) {
+      for (qsizetype i = 0; i < vals.order.size(); ++i) {
+        const Recorded& r = vals.by_name[vals.order[i]];
+        const bool result = i + 1 == vals.order.size();
+        rows.push_back(row(vals.order[i], r.type, &r, result ? QStringLiteral("out") : QStringLiteral("in"), mode));
+      }
+    } else {
+      const Eqn& e = p.frame->eqns[p.eqn_index];
+      for (const Atom& a : e.inputs) rows.push_back(atom_row(a, names, vals, QStringLiteral("in"), mode));
+      for (const VarPtr& v : e.outputs) rows.push_back(atom_row(v, names, vals, QStringLiteral("out"), mode));
+    }
+  }
+  p.filled = true;
 }
 
 void ReplaySession::show(const QString& path, qint64 run_id) {
@@ -355,6 +388,7 @@ void ReplaySession::show(const QString& path, qint64 run_id) {
   transforms_ = l.transforms;
   text_ = l.text;
   lines_ = l.lines;
+  data_ = std::move(l.data);
   positions_ = std::move(l.positions);
   complete_ = l.complete;
   history_.clear();
@@ -420,7 +454,18 @@ bool ReplaySession::at_breakpoint(int position) const {
   return !s.backward && !s.finished && s.equation >= 0 && breakpoints_.contains(s.equation);
 }
 
+bool ReplaySession::ready(int position) {
+  try {
+    fill(*data_, positions_[static_cast<size_t>(position)]);
+    return true;
+  } catch (const std::exception& e) {
+    emit error(message(path_, e));
+    return false;
+  }
+}
+
 void ReplaySession::go(int position, const QString& reason, const QVector<int>& passed) {
+  if (!ready(position)) return;
   const bool was_finished = positions_[static_cast<size_t>(current())].state.finished;
   history_ += passed;
   if (position == 0) history_.clear();
@@ -488,8 +533,9 @@ void ReplaySession::continue_run() {
 
 void ReplaySession::step_back() {
   if (positions_.empty()) return;
+  const int to = history_.size() > 1 ? history_[history_.size() - 2] : 0;
+  if (!ready(to)) return;
   if (!history_.isEmpty()) history_.pop_back();
-  const int to = current();
   views::StepState st = positions_[static_cast<size_t>(to)].state;
   st.reason = word(to_string(StopReason::Step));
   emit stepped(st);

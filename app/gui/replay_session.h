@@ -16,9 +16,14 @@
 #include <QStringList>
 #include <QVector>
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "views/session.h"
+
+namespace jxr {
+struct Jaxpr;
+}
 
 namespace jxr::gui {
 
@@ -63,13 +68,27 @@ class ReplaySession : public views::Session {
 
  private:
   // One stop of the recorded run: the start, each recorded step, the end.
+  // Its variables are read from the trace when it is first shown, so that
+  // opening a long run reads no values.
   struct Position {
+    enum class Kind { Start, Step, End };
+    Kind kind = Kind::Step;
     views::StepState state;
     int depth = 1;  // frames on the stack, 1 at top level, as Stepper::depth
+    int64_t step_id = 0;
+    const Jaxpr* frame = nullptr;  // a forward step's jaxpr (the program's or a jit body)
+    size_t eqn_index = 0;          // and its equation there
+    bool filled = false;
   };
+  // The open trace and the parsed jaxpr of the shown run.
+  struct Data;
   struct Loaded;
   // Reads run `run_id` of the trace at `path`; throws jxr::Error naming the file.
   static Loaded read(const QString& path, qint64 run_id);
+  // Reads a position's variables; throws jxr::Error.
+  static void fill(Data& data, Position& p);
+  // Fills a position, or answers `error`.
+  bool ready(int position);
   // Reads and shows a run, or answers `error` keeping what was shown.
   void show(const QString& path, qint64 run_id);
   int current() const { return history_.empty() ? 0 : history_.back(); }
@@ -91,6 +110,7 @@ class ReplaySession : public views::Session {
   QString text_;
   QVector<int> lines_;
   QSet<int> breakpoints_;
+  std::unique_ptr<Data> data_;
   std::vector<Position> positions_;
   bool complete_ = false;  // the last position is the end of the program
   // The positions stepped to since the start, as the stepper's undo history.
