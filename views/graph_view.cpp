@@ -26,6 +26,7 @@
 #include <QtConcurrent/QtConcurrentRun>
 #include <cmath>
 #include <functional>
+#include <numeric>
 
 namespace jxr::views {
 
@@ -38,12 +39,16 @@ constexpr int kStubSpan = 16;
 constexpr int kStubbedAbove = 40;
 // Clusters with more nodes than this start collapsed.
 constexpr int kCollapsedAbove = 40;
-// Above kTunedAbove drawn nodes `dot` gets fewer crossing-minimisation
-// passes (a few more crossings, a third less time); above kRoughAbove also
-// one network-simplex pass and straight edges: a layout that drifts sideways
-// but keeps multi-thousand-node graphs within seconds.
-constexpr int kTunedAbove = 300;
+// A part above this many nodes (only one huge cluster makes one) gets a
+// single network-simplex pass and straight edges: a layout that drifts
+// sideways but comes within seconds.
 constexpr int kRoughAbove = 3000;
+// `dot` grows faster than linearly: graphs with more nodes than this are cut
+// into parts of consecutive evaluation order (never inside a cluster), each
+// laid out alone and placed left to right, edges between parts as stubs.
+// Between parts the worker also sees whether the layout was cancelled.
+constexpr int kPartSize = 700;
+constexpr double kPartGap = 60;
 constexpr double kHeader = 18;  // a cluster's label band, in scene units
 constexpr double kMaxZoom = 6, kMinZoom = 0.01;
 constexpr double kReadable = 0.4;  // the smallest scale at which text is drawn and legible
@@ -131,6 +136,9 @@ struct GraphView::Drawn {
   // in evaluation order: without them a stub is a source, and dot puts
   // sources, and whole parts cut off by stubs, in the top rank.
   QVector<QPair<int, int>> anchors;
+  // Which part of the graph each node is laid out in (see kPartSize).
+  QVector<int> part;
+  int parts = 1;
 };
 
 // --- items -------------------------------------------------------------
@@ -157,6 +165,11 @@ QRectF GraphNodeItem::boundingRect() const {
 void GraphNodeItem::paint(QPainter* p, const QStyleOptionGraphicsItem* option, QWidget*) {
   const QRectF r(-size_.width() / 2, -size_.height() / 2, size_.width(), size_.height());
   const double lod = option->levelOfDetailFromTransform(p->worldTransform());
+  if (lod < kReadable / 2 && !current_ && !chosen_) {
+    // Zoomed far out: a solid block, so that an overview still shows the graph.
+    p->fillRect(r, border_of(kind_).lighter(kind_ == Kind::Stub ? 150 : 120));
+    return;
+  }
   QPen pen(border_of(kind_), kind_ == Kind::Equation ? 1.2 : 1.4);
   if (kind_ == Kind::Const || kind_ == Kind::Stub) pen.setStyle(Qt::DashLine);
   if (current_) pen = QPen(QColor(0xd0, 0x80, 0x00), 3);
@@ -227,13 +240,17 @@ QRectF GraphEdgeItem::boundingRect() const {
 }
 
 void GraphEdgeItem::paint(QPainter* p, const QStyleOptionGraphicsItem* option, QWidget*) {
-  p->setPen(pen());
+  const double lod = option->levelOfDetailFromTransform(p->worldTransform());
+  QPen line = pen();
+  line.setCosmetic(lod < kReadable / 2);  // at least a pixel wide when zoomed far out
+  if (line.isCosmetic()) line.setWidthF(1);
+  p->setPen(line);
   p->setBrush(Qt::NoBrush);
   p->drawPath(path());
   p->setBrush(pen().color());
   p->setPen(QPen(pen().color(), 1));
   p->drawPolygon(arrow_);
-  if (option->levelOfDetailFromTransform(p->worldTransform()) < 0.5) return;
+  if (lod < kReadable) return;
   p->setFont(graph_font(7.5));
   p->setPen(QColor(0x60, 0x60, 0x60));
   p->drawText(label_at_ + QPointF(4, 4), aval_);
@@ -495,7 +512,36 @@ void GraphView::start_layout() {
     if (from >= 0 && to >= 0 && drawn->nodes[to].kind == GraphNodeItem::Kind::Output) order[to] = order[from] + 0.5;
   }
 
-  // Edges between drawn nodes; far-reaching ones become a stub at the reader.
+  drawn->part.fill(0, drawn_count);
+  if (drawn_count > kPartSize) {
+    QVector<int> by_order(drawn_count);
+    std::iota(by_order.begin(), by_order.end(), 0);
+    std::stable_sort(by_order.begin(), by_order.end(), [&](int a, int b) { return order[a] < order[b]; });
+    QVector<int> top(drawn_count, -1), total(drawn->clusters.size(), 0), seen_in(drawn->clusters.size(), 0);
+    for (int i = 0; i < drawn_count; ++i) {
+      int c = drawn->nodes[i].cluster;
+      while (c >= 0 && drawn->clusters[c].parent >= 0) c = drawn->clusters[c].parent;
+      top[i] = c;
+      if (c >= 0) ++total[c];
+    }
+    int part = 0, in_part = 0, open = 0;
+    for (int i : by_order) {
+      if (in_part >= kPartSize && open == 0) {
+        ++part;
+        in_part = 0;
+      }
+      drawn->part[i] = part;
+      ++in_part;
+      if (const int c = top[i]; c >= 0) {
+        if (seen_in[c]++ == 0) ++open;
+        if (seen_in[c] == total[c]) --open;
+      }
+    }
+    drawn->parts = part + 1;
+  }
+
+  // Edges between drawn nodes; far-reaching ones and those between parts
+  // become a stub at the reader.
   const bool stubbed = drawn_count > kStubbedAbove;
   QHash<QString, int> stub_of;  // "var\nreader" -> stub node
   QSet<QString> seen;
@@ -507,7 +553,8 @@ void GraphView::start_layout() {
     const QString key = e.var + '\n' + QString::number(from) + '\n' + QString::number(to);
     if (seen.contains(key)) continue;
     seen.insert(key);
-    if (!stubbed || order[to] - order[from] <= kStubSpan) {
+    const bool cut = drawn->part[from] != drawn->part[to];
+    if (!cut && (!stubbed || order[to] - order[from] <= kStubSpan)) {
       drawn->edges.push_back({from, to, e});
       continue;
     }
@@ -520,12 +567,13 @@ void GraphView::start_layout() {
                             tr("%1: %2 from %3\nclick to go there").arg(e.var, e.aval, drawn->nodes[from].lines[0]),
                             e.var, -1, size_of(GraphNodeItem::Kind::Stub, lines), drawn->nodes[to].cluster,
                             drawn->nodes[from].id});
+    drawn->part << drawn->part[to];
     drawn->edges.push_back({stub, to, e});
     int anchor = to - 1;
     while (anchor >= 0 && drawn->nodes[anchor].kind != GraphNodeItem::Kind::Equation &&
            drawn->nodes[anchor].kind != GraphNodeItem::Kind::Cluster)
       --anchor;
-    if (anchor >= 0) drawn->anchors.push_back({anchor, stub});
+    if (anchor >= 0 && drawn->part[anchor] == drawn->part[to]) drawn->anchors.push_back({anchor, stub});
   }
 
   const quint64 generation = ++*generation_;
@@ -549,112 +597,132 @@ void GraphView::start_layout() {
     QMutexLocker lock(&graphviz_mutex());
     // Layouts queued behind a long one and superseded meanwhile never start.
     if (generation != *latest) return GraphLayout{};
-    return lay_out(*drawn);
+    return lay_out(*drawn, [&] { return generation != *latest; });
   }));
 }
 
-GraphLayout GraphView::lay_out(const Drawn& drawn) {
+GraphLayout GraphView::lay_out(const Drawn& drawn, const std::function<bool()>& cancelled) {
   GraphLayout out;
   QElapsedTimer clock;
   clock.start();
-  if (drawn.nodes.isEmpty()) {
-    out.ok = true;
-    return out;
-  }
+  const int n_nodes = static_cast<int>(drawn.nodes.size());
+  out.nodes.resize(n_nodes);
+  out.edges.resize(drawn.edges.size());
+  out.clusters.resize(drawn.clusters.size());
+  out.cluster_headers.resize(drawn.clusters.size());
+  // The part a cluster is laid out in: the part of its nodes, which never
+  // straddle parts; -1 for a cluster with nothing inside.
+  QVector<int> cluster_part(drawn.clusters.size(), -1);
+  for (int i = 0; i < n_nodes; ++i)
+    for (int c = drawn.nodes[i].cluster; c >= 0; c = drawn.clusters[c].parent) cluster_part[c] = drawn.part[i];
+
   static GVC_t* gvc = gvContext();
-  Agraph_t* g = agopen(const_cast<char*>("jaxpr"), Agdirected, nullptr);
   auto set = [](void* obj, const char* name, const QByteArray& value) {
     agsafeset(obj, const_cast<char*>(name), const_cast<char*>(value.constData()), const_cast<char*>(""));
   };
-  set(g, "rankdir", "TB");
-  set(g, "nodesep", "0.18");
-  set(g, "ranksep", "0.38");
-  set(g, "fontname", "monospace");
-  set(g, "fontsize", "10");
-  if (drawn.nodes.size() > kTunedAbove) {
-    set(g, "mclimit", "0.3");
-    set(g, "searchsize", "10");
-  }
-  if (drawn.nodes.size() > kRoughAbove) {
-    set(g, "nslimit", "1");
-    set(g, "nslimit1", "1");
-    set(g, "splines", "line");
-  }
-  // The view draws the text: Graphviz gets boxes of the size it will take.
-  Agsym_t* shape = agattr(g, AGNODE, const_cast<char*>("shape"), const_cast<char*>("box"));
-  agattr(g, AGNODE, const_cast<char*>("fixedsize"), const_cast<char*>("true"));
-  agattr(g, AGNODE, const_cast<char*>("label"), const_cast<char*>(""));
-  Agsym_t* width = agattr(g, AGNODE, const_cast<char*>("width"), const_cast<char*>("1"));
-  Agsym_t* height = agattr(g, AGNODE, const_cast<char*>("height"), const_cast<char*>("0.5"));
-  agattr(g, AGEDGE, const_cast<char*>("arrowsize"), const_cast<char*>("0.6"));
-  Agsym_t* weight = agattr(g, AGEDGE, const_cast<char*>("weight"), const_cast<char*>("1"));
-  Agsym_t* style = agattr(g, AGEDGE, const_cast<char*>("style"), const_cast<char*>(""));
-
-  QVector<Agraph_t*> subgraphs;
-  for (int c = 0; c < drawn.clusters.size(); ++c) {
-    const Drawn::Cluster& dc = drawn.clusters[c];
-    Agraph_t* parent = dc.parent >= 0 ? subgraphs[dc.parent] : g;
-    Agraph_t* sg = agsubg(parent, QStringLiteral("cluster_%1").arg(c).toUtf8().data(), 1);
-    // Graphviz sizes the label band; the view draws its own header there.
-    set(sg, "label", elided(dc.label, 60).toUtf8());
-    set(sg, "labeljust", "l");
-    subgraphs << sg;
-  }
-  QVector<Agnode_t*> nodes;
-  nodes.reserve(drawn.nodes.size());
-  for (int i = 0; i < drawn.nodes.size(); ++i) {
-    const Drawn::Node& n = drawn.nodes[i];
-    Agnode_t* node = agnode(g, QStringLiteral("n%1").arg(i).toUtf8().data(), 1);
-    if (n.cluster >= 0) agsubnode(subgraphs[n.cluster], node, 1);
-    agxset(node, width, QByteArray::number(n.size.width() / 72.0).data());
-    agxset(node, height, QByteArray::number(n.size.height() / 72.0).data());
-    // Edges end on an ellipse inside the pill, under the drawn node.
-    if (is_pill(n.kind)) agxset(node, shape, const_cast<char*>("ellipse"));
-    nodes << node;
-  }
-  QVector<Agedge_t*> edges;
-  edges.reserve(drawn.edges.size());
-  for (const Drawn::Edge& e : drawn.edges) edges << agedge(g, nodes[e.from], nodes[e.to], nullptr, 1);
-  for (const auto& [from, stub] : drawn.anchors) {
-    Agedge_t* e = agedge(g, nodes[from], nodes[stub], nullptr, 1);
-    agxset(e, weight, const_cast<char*>("0"));
-    agxset(e, style, const_cast<char*>("invis"));
-  }
-
-  if (gvLayout(gvc, g, "dot") != 0) {
-    out.error = QObject::tr("Graphviz could not lay out the graph");
-    agclose(g);
-    return out;
-  }
-  const boxf bb = GD_bb(g);
-  auto at = [&](pointf p) { return QPointF(p.x - bb.LL.x, bb.UR.y - p.y); };
-  out.bounds = QRectF(0, 0, bb.UR.x - bb.LL.x, bb.UR.y - bb.LL.y);
-  for (Agnode_t* node : nodes)
-    out.nodes.push_back({at(ND_coord(node)), QSizeF(ND_width(node) * 72, ND_height(node) * 72)});
-  for (int i = 0; i < edges.size(); ++i) {
-    GraphLayoutEdge le;
-    const splines* spl = ED_spl(edges[i]);
-    if (spl && spl->size > 0 && spl->list[0].size > 0) {
-      const bezier& bz = spl->list[0];
-      for (int k = 0; k < bz.size; ++k) le.path << at(bz.list[k]);
-      le.tip = bz.eflag ? at(bz.ep) : le.path.last();
-    } else {
-      // No route (Graphviz gives none for some degenerate edges): a straight line.
-      const GraphLayoutNode& a = out.nodes[drawn.edges[i].from];
-      const GraphLayoutNode& b = out.nodes[drawn.edges[i].to];
-      le.path << a.center + QPointF(0, a.size.height() / 2);
-      le.tip = b.center - QPointF(0, b.size.height() / 2);
+  double left = 0;
+  for (int part = 0; part < drawn.parts; ++part) {
+    if (cancelled()) {
+      out.error = QObject::tr("cancelled");
+      return out;
     }
-    out.edges << le;
+    QVector<int> members;
+    for (int i = 0; i < n_nodes; ++i)
+      if (drawn.part[i] == part) members << i;
+    if (members.isEmpty()) continue;
+    Agraph_t* g = agopen(const_cast<char*>("jaxpr"), Agdirected, nullptr);
+    set(g, "rankdir", "TB");
+    set(g, "nodesep", "0.18");
+    set(g, "ranksep", "0.38");
+    set(g, "fontname", "monospace");
+    set(g, "fontsize", "10");
+    if (members.size() > kRoughAbove) {
+      set(g, "nslimit", "1");
+      set(g, "nslimit1", "1");
+      set(g, "splines", "line");
+    }
+    // The view draws the text: Graphviz gets boxes of the size it will take.
+    Agsym_t* shape = agattr(g, AGNODE, const_cast<char*>("shape"), const_cast<char*>("box"));
+    agattr(g, AGNODE, const_cast<char*>("fixedsize"), const_cast<char*>("true"));
+    agattr(g, AGNODE, const_cast<char*>("label"), const_cast<char*>(""));
+    Agsym_t* width = agattr(g, AGNODE, const_cast<char*>("width"), const_cast<char*>("1"));
+    Agsym_t* height = agattr(g, AGNODE, const_cast<char*>("height"), const_cast<char*>("0.5"));
+    agattr(g, AGEDGE, const_cast<char*>("arrowsize"), const_cast<char*>("0.6"));
+    Agsym_t* weight = agattr(g, AGEDGE, const_cast<char*>("weight"), const_cast<char*>("1"));
+    Agsym_t* style = agattr(g, AGEDGE, const_cast<char*>("style"), const_cast<char*>(""));
+
+    QHash<int, Agraph_t*> subgraphs;  // parents come before their children
+    for (int c = 0; c < drawn.clusters.size(); ++c) {
+      if (cluster_part[c] != part) continue;
+      const Drawn::Cluster& dc = drawn.clusters[c];
+      Agraph_t* parent = dc.parent >= 0 ? subgraphs.value(dc.parent, g) : g;
+      Agraph_t* sg = agsubg(parent, QStringLiteral("cluster_%1").arg(c).toUtf8().data(), 1);
+      // Graphviz sizes the label band; the view draws its own header there.
+      set(sg, "label", elided(dc.label, 60).toUtf8());
+      set(sg, "labeljust", "l");
+      subgraphs.insert(c, sg);
+    }
+    QHash<int, Agnode_t*> nodes;
+    for (int i : members) {
+      const Drawn::Node& n = drawn.nodes[i];
+      Agnode_t* node = agnode(g, QStringLiteral("n%1").arg(i).toUtf8().data(), 1);
+      if (n.cluster >= 0) agsubnode(subgraphs.value(n.cluster), node, 1);
+      agxset(node, width, QByteArray::number(n.size.width() / 72.0).data());
+      agxset(node, height, QByteArray::number(n.size.height() / 72.0).data());
+      // Edges end on an ellipse inside the pill, under the drawn node.
+      if (is_pill(n.kind)) agxset(node, shape, const_cast<char*>("ellipse"));
+      nodes.insert(i, node);
+    }
+    QHash<int, Agedge_t*> edges;
+    for (int k = 0; k < drawn.edges.size(); ++k) {
+      const Drawn::Edge& e = drawn.edges[k];
+      if (drawn.part[e.from] == part) edges.insert(k, agedge(g, nodes[e.from], nodes[e.to], nullptr, 1));
+    }
+    for (const auto& [from, stub] : drawn.anchors) {
+      if (drawn.part[stub] != part) continue;
+      Agedge_t* e = agedge(g, nodes[from], nodes[stub], nullptr, 1);
+      agxset(e, weight, const_cast<char*>("0"));
+      agxset(e, style, const_cast<char*>("invis"));
+    }
+
+    if (gvLayout(gvc, g, "dot") != 0) {
+      out.error = QObject::tr("Graphviz could not lay out the graph");
+      agclose(g);
+      return out;
+    }
+    // Parts stand side by side like a newspaper's columns, tops aligned: a
+    // long graph fills a wide screen instead of one thin strip.
+    const boxf bb = GD_bb(g);
+    const double x0 = left;
+    auto at = [&](pointf p) { return QPointF(x0 + p.x - bb.LL.x, bb.UR.y - p.y); };
+    out.bounds |= QRectF(left, 0, bb.UR.x - bb.LL.x, bb.UR.y - bb.LL.y);
+    left += bb.UR.x - bb.LL.x + kPartGap;
+    for (auto it = nodes.cbegin(); it != nodes.cend(); ++it)
+      out.nodes[it.key()] = {at(ND_coord(it.value())), QSizeF(ND_width(it.value()) * 72, ND_height(it.value()) * 72)};
+    for (auto it = edges.cbegin(); it != edges.cend(); ++it) {
+      GraphLayoutEdge& le = out.edges[it.key()];
+      const splines* spl = ED_spl(it.value());
+      if (spl && spl->size > 0 && spl->list[0].size > 0) {
+        const bezier& bz = spl->list[0];
+        for (int k = 0; k < bz.size; ++k) le.path << at(bz.list[k]);
+        le.tip = bz.eflag ? at(bz.ep) : le.path.last();
+      } else {
+        // No route (Graphviz gives none for some degenerate edges): a straight line.
+        const GraphLayoutNode& a = out.nodes[drawn.edges[it.key()].from];
+        const GraphLayoutNode& b = out.nodes[drawn.edges[it.key()].to];
+        le.path << a.center + QPointF(0, a.size.height() / 2);
+        le.tip = b.center - QPointF(0, b.size.height() / 2);
+      }
+    }
+    for (auto it = subgraphs.cbegin(); it != subgraphs.cend(); ++it) {
+      const boxf cb = GD_bb(it.value());
+      const QRectF r(at(pointf{cb.LL.x, cb.UR.y}), at(pointf{cb.UR.x, cb.LL.y}));
+      out.clusters[it.key()] = r;
+      out.cluster_headers[it.key()] = QRectF(r.topLeft(), QSizeF(r.width(), kHeader));
+    }
+    gvFreeLayout(gvc, g);
+    agclose(g);
   }
-  for (Agraph_t* sg : subgraphs) {
-    const boxf cb = GD_bb(sg);
-    const QRectF r(at(pointf{cb.LL.x, cb.UR.y}), at(pointf{cb.UR.x, cb.LL.y}));
-    out.clusters << r;
-    out.cluster_headers << QRectF(r.topLeft(), QSizeF(r.width(), kHeader));
-  }
-  gvFreeLayout(gvc, g);
-  agclose(g);
   out.ok = true;
   out.seconds = clock.elapsed() / 1000.0;
   return out;
@@ -672,6 +740,7 @@ void GraphView::show_layout(std::shared_ptr<const Drawn> drawn, const GraphLayou
   drawn_ = std::move(drawn);
   for (int c = 0; c < drawn_->clusters.size(); ++c) {
     const Drawn::Cluster& dc = drawn_->clusters[c];
+    if (layout.clusters[c].isEmpty()) continue;  // nothing inside: nothing to frame
     auto* item = new GraphClusterItem(dc.id, dc.label, dc.equation, layout.clusters[c], layout.cluster_headers[c]);
     item->setZValue(-2 + 0.001 * c);
     scene_->addItem(item);

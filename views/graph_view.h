@@ -16,6 +16,7 @@
 #include <QSet>
 #include <QWidget>
 #include <atomic>
+#include <functional>
 #include <memory>
 
 #include "views/graph_data.h"
@@ -180,7 +181,8 @@ class GraphView : public QWidget {
   friend class GraphCanvas;
   struct Drawn;
   void start_layout();
-  static GraphLayout lay_out(const Drawn& drawn);
+  // On the worker; `cancelled` is asked between parts.
+  static GraphLayout lay_out(const Drawn& drawn, const std::function<bool()>& cancelled);
   void show_layout(std::shared_ptr<const Drawn> drawn, const GraphLayout& layout);
   void clicked(QGraphicsItem* item, QPointF at);
   void select(GraphNodeItem* node);

@@ -311,6 +311,28 @@ class TestGraphView : public QObject {
     QVERIFY(view_->last_layout_seconds() < 10);
   }
 
+  void big_graphs_are_laid_out_in_parts_side_by_side() {
+    const GraphData g = mlp_grad_graph(120);
+    QVERIFY(g.nodes.size() > 1000);
+    show(g);
+    check_geometry();
+    // The parts stand side by side: the first input's column and the
+    // output's are apart, the whole wider than tall would be for one column.
+    const GraphNodeItem* first = view_->node_item("in0");
+    const GraphNodeItem* last = view_->node_item("out0");
+    QVERIFY(last->x() > first->sceneBoundingRect().right());
+    // Edges between parts are stubs; every stub's variable has a maker.
+    for (GraphEdgeItem* e : view_->edge_items())
+      if (view_->node_item(e->from())->kind() == GraphNodeItem::Kind::Stub)
+        QVERIFY(view_->node_item(view_->node_item(e->from())->target()));
+    QVERIFY(view_->last_layout_seconds() < 20);
+    // It opens readable, at its top, not as a fitted speck.
+    QVERIFY(view_->graphics_view()->transform().m11() >= 0.4);
+    const QRectF visible =
+        view_->graphics_view()->mapToScene(view_->graphics_view()->viewport()->rect()).boundingRect();
+    QVERIFY(visible.contains(first->sceneBoundingRect()));
+  }
+
   void export_svg_png_dot() {
     show(seed_grad_graph());
     QTemporaryDir dir;
