@@ -173,11 +173,108 @@ void JaxprView::keyPressEvent(QKeyEvent* e) {
     toggle_breakpoint_at_cursor();
     return;
   }
+  if (e->modifiers() == Qt::ControlModifier) {
+    switch (e->key()) {
+      case Qt::Key_M: return toggle_bookmark_at_cursor();
+      case Qt::Key_Period: next_bookmark(false); return;
+      case Qt::Key_Comma: next_bookmark(true); return;
+      default: break;
+    }
+  }
   QPlainTextEdit::keyPressEvent(e);
+}
+
+std::pair<int, int> JaxprView::equation_span(int eqn) const {
+  const QVector<int> lines = shown_lines();
+  if (eqn + 1 < lines.size()) return {lines[eqn], lines[eqn + 1]};
+  // The last equation runs up to the `in` line.
+  int end = lines[eqn] + 1;
+  while (end < document()->blockCount() &&
+         !document()->findBlockByNumber(end).text().trimmed().startsWith(QLatin1String("in ")))
+    ++end;
+  return {lines[eqn], end};
+}
+
+QVector<int> JaxprView::find_equations(const QString& query) const {
+  const QString q = query.trimmed();
+  QVector<int> found;
+  if (q.isEmpty()) return found;
+  static const QRegularExpression word(QStringLiteral("^[a-z_][a-z0-9_]*$"));
+  const QRegularExpression whole(QStringLiteral("(?<![\\w.])%1(?![\\w])").arg(QRegularExpression::escape(q)));
+  const bool by_name = word.match(q).hasMatch();
+  for (int i = 0; i < shown_lines().size(); ++i) {
+    const auto [first, last] = equation_span(i);
+    QString text;
+    for (int b = first; b < last; ++b) text += document()->findBlockByNumber(b).text() + QLatin1Char('\n');
+    if (by_name ? whole.match(text).hasMatch() : text.contains(q)) found.push_back(i);
+  }
+  return found;
+}
+
+void JaxprView::set_search(const QString& query, bool filter) {
+  matches_ = find_equations(query);
+  const bool hide = filter && !query.trimmed().isEmpty();
+  QVector<bool> keep(document()->blockCount(), !hide);
+  if (hide) {
+    // The header, the `in` line and the matches stay.
+    const QVector<int> lines = shown_lines();
+    for (int b = 0; b < (lines.isEmpty() ? keep.size() : lines.first()); ++b) keep[b] = true;
+    if (!lines.isEmpty())
+      for (int b = equation_span(static_cast<int>(lines.size()) - 1).second; b < keep.size(); ++b) keep[b] = true;
+    for (int m : matches_) {
+      const auto [first, last] = equation_span(m);
+      for (int b = first; b < last; ++b) keep[b] = true;
+    }
+  }
+  for (QTextBlock b = document()->begin(); b.isValid(); b = b.next()) b.setVisible(keep[b.blockNumber()]);
+  document()->markContentsDirty(0, document()->characterCount());
+  viewport()->update();
+  update_selections();
+}
+
+int JaxprView::cursor_equation() const { return equation_at_line(textCursor().blockNumber()); }
+
+int JaxprView::go_to_next(const QVector<int>& sorted, bool backwards) {
+  if (sorted.isEmpty()) return -1;
+  const int here = cursor_equation();
+  int target = backwards ? sorted.back() : sorted.front();
+  if (backwards) {
+    for (auto it = sorted.rbegin(); it != sorted.rend(); ++it)
+      if (*it < here) {
+        target = *it;
+        break;
+      }
+  } else {
+    for (int e : sorted)
+      if (e > here) {
+        target = e;
+        break;
+      }
+  }
+  setTextCursor(QTextCursor(document()->findBlockByNumber(shown_lines()[target])));
+  ensureCursorVisible();
+  return target;
+}
+
+int JaxprView::next_match(bool backwards) { return go_to_next(matches_, backwards); }
+
+void JaxprView::toggle_bookmark_at_cursor() {
+  const int e = cursor_equation();
+  if (e < 0 || linear_) return;
+  if (!bookmarks_.remove(e)) bookmarks_.insert(e);
+  margin_->update();
+}
+
+int JaxprView::next_bookmark(bool backwards) {
+  QVector<int> sorted(bookmarks_.begin(), bookmarks_.end());
+  std::sort(sorted.begin(), sorted.end());
+  return linear_ ? -1 : go_to_next(sorted, backwards);
 }
 
 void JaxprView::reload() {
   linear_ = false;
+  matches_.clear();
+  bookmarks_.clear();
   setPlainText(session_.jaxpr_text());
   current_ = -1;
   selected_ = -1;
@@ -192,6 +289,7 @@ void JaxprView::show_state(const StepState& s) {
     linear_ = linear;
     selected_ = -1;
     setPlainText(linear ? session_.linear_text() : session_.jaxpr_text());
+    matches_.clear();
   }
   current_ = s.equation;
   update_selections();
@@ -211,6 +309,10 @@ void JaxprView::update_selections() {
   QColor breakpoint_line = t.breakpoint;
   breakpoint_line.setAlpha(60);
   for (int b : shown_breakpoints()) line_selection(b, breakpoint_line);
+  QColor match = t.selection;
+  match.setAlpha(110);
+  for (int m : matches_)
+    if (m < lines.size()) line_selection(m, match);
   if (selected_ >= 0 && selected_ < lines.size()) line_selection(selected_, t.linked_line);
   if (current_ >= 0 && current_ < lines.size()) {
     line_selection(current_, t.current_line);
@@ -235,6 +337,12 @@ void JaxprView::paint_margin(QPaintEvent* e) {
     if (eqn < 0) continue;
     int d = std::min(kMarginWidth - 6, static_cast<int>(r.height()) - 4);
     QRectF dot(3, r.top() + (r.height() - d) / 2, d, d);
+    if (!linear_ && bookmarks_.contains(eqn)) {
+      // A flag on the margin's right edge, beside where a breakpoint goes.
+      p.setBrush(theme().link);
+      p.setPen(Qt::NoPen);
+      p.drawRect(QRectF(kMarginWidth - 4, r.top() + 1, 3, r.height() - 2));
+    }
     if (bps.contains(eqn)) {
       p.setBrush(theme().breakpoint);
       p.setPen(Qt::NoPen);

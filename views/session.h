@@ -125,6 +125,12 @@ class Session : public QObject {
   virtual void set_break_on_non_finite(bool on) { (void)on; }
   // Answers `value_ready` with the variable (named as the shown jaxpr names it).
   virtual void request_value(const QString& name) { (void)name; }
+  // Records the shown program and a run of it in each mode into the `.jaxray`
+  // trace at `path` (added to it when it exists); answers `trace_saved` or `error`.
+  virtual void save_trace(const QString& path) {
+    (void)path;
+    emit error(QStringLiteral("this session cannot save traces"));
+  }
 
  signals:
   void loaded();  // a new program (or mode): the text, lines and breakpoints changed
@@ -139,6 +145,7 @@ class Session : public QObject {
   void script_error(const QString& message, int line);
   void busy_changed(bool busy, const QString& what);
   void value_ready(const jxr::views::VariableValue& value);
+  void trace_saved(const QString& path);
 };
 
 }  // namespace jxr::views

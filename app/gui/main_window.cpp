@@ -17,12 +17,17 @@
 #include <QVBoxLayout>
 
 #include "app/gui/compare_panel.h"
+#include "app/gui/replay_session.h"
+#include "app/gui/trace_catalog_reader.h"
 #include "views/console_view.h"
 #include "views/editor_view.h"
+#include "views/find_bar.h"
 #include "views/jaxpr_view.h"
 #include "views/script_panel.h"
 #include "views/theme.h"
+#include "views/trace_browser.h"
 #include "views/transform_bar.h"
+#include "views/value_inspector.h"
 #include "views/variables_view.h"
 
 // The demos are compiled into the GUI library; a static library's resources
@@ -63,6 +68,9 @@ MainWindow::MainWindow(views::Session& session, QWidget* parent)
       script_(new views::ScriptPanel(session, this)),
       console_(new views::ConsoleView(this)),
       compare_(new ComparePanel(session, this)),
+      inspector_(new views::ValueInspector(this)),
+      inspect_what_(new QComboBox(this)),
+      traces_(new views::TraceBrowser(this)),
       mode_(new QComboBox(this)),
       status_(new QLabel(this)) {
   init_demo_resources();
@@ -74,13 +82,29 @@ MainWindow::MainWindow(views::Session& session, QWidget* parent)
   column->setSpacing(2);
   column->addWidget(transforms_);
   column->addWidget(jaxpr_, 1);
+  auto* find = new views::FindBar(session, *jaxpr_, centre);
+  column->addWidget(find);
   setCentralWidget(centre);
   add_dock(tr("Script"), "script_dock", script_, Qt::LeftDockWidgetArea);
   QDockWidget* vars = add_dock(tr("Variables"), "variables_dock", variables_, Qt::BottomDockWidgetArea);
   QDockWidget* console = add_dock(tr("Console"), "console_dock", console_, Qt::BottomDockWidgetArea);
   tabifyDockWidget(vars, console);
   vars->raise();
-  add_dock(tr("Compare"), "compare_dock", compare_, Qt::RightDockWidgetArea);
+  inspect_what_->setObjectName("inspect_what");
+  inspect_what_->addItems({tr("value"), tr("tangent or cotangent")});
+  inspect_what_->setToolTip(tr("Double-click a variable to inspect it; this picks its value or its derivative"));
+  auto* inspector_panel = new QWidget(this);
+  auto* inspector_column = new QVBoxLayout(inspector_panel);
+  inspector_column->setContentsMargins(2, 2, 2, 2);
+  inspector_column->addWidget(inspect_what_);
+  inspector_column->addWidget(inspector_, 1);
+  QDockWidget* inspector_dock = add_dock(tr("Inspector"), "inspector_dock", inspector_panel, Qt::RightDockWidgetArea);
+  QDockWidget* compare_dock = add_dock(tr("Compare"), "compare_dock", compare_, Qt::RightDockWidgetArea);
+  QDockWidget* traces_dock = add_dock(tr("Traces"), "traces_dock", traces_, Qt::RightDockWidgetArea);
+  tabifyDockWidget(inspector_dock, compare_dock);
+  tabifyDockWidget(compare_dock, traces_dock);
+  inspector_dock->raise();
+  replay_ = dynamic_cast<ReplaySession*>(&session) != nullptr;
   status_->setObjectName("status");
   statusBar()->addWidget(status_, 1);
 
@@ -104,6 +128,27 @@ MainWindow::MainWindow(views::Session& session, QWidget* parent)
     script_->editor()->setCursorPosition(line - 1, 0);
     script_->editor()->setFocus();
   });
+  connect(variables_, &views::VariablesView::variable_activated, this, &MainWindow::inspect);
+  connect(&session_, &views::Session::value_ready, this, [this](const views::VariableValue& v) {
+    if (v.name != inspecting_) return;
+    inspected_ = v;
+    show_inspected();
+  });
+  connect(inspect_what_, &QComboBox::activated, this, &MainWindow::show_inspected);
+  // The inspected variable follows the steps: its values as they are now.
+  connect(&session_, &views::Session::stepped, this, [this] {
+    if (!inspecting_.isEmpty()) session_.request_value(inspecting_);
+  });
+  connect(traces_, &views::TraceBrowser::run_activated, this,
+          [this](qint64, qint64 run) { open_replay(trace_path_, run); });
+  connect(traces_, &views::TraceBrowser::jaxpr_activated, this, [this](qint64 jaxpr) {
+    if (!replay_) session_.load_file(QStringLiteral("%1:%2").arg(trace_path_).arg(jaxpr));
+  });
+  connect(&session_, &views::Session::trace_saved, this, [this](const QString& path) {
+    statusBar()->showMessage(tr("saved %1").arg(path), 5000);
+    remember(path);
+    open_trace(path);
+  });
   connect(compare_, &ComparePanel::shown_equation_activated, jaxpr_, &views::JaxprView::select_equation);
   connect(script_, &views::ScriptPanel::equations_selected, this, [this](const QVector<int>& equations) {
     if (!equations.isEmpty()) jaxpr_->select_equation(equations.first());
@@ -111,6 +156,12 @@ MainWindow::MainWindow(views::Session& session, QWidget* parent)
 
   resize(1280, 800);
   default_state_ = saveState();
+  if (replay_) {
+    // A trace holds no script: its panels would stay empty.
+    dock("script_dock")->hide();
+    dock("console_dock")->hide();
+    return;
+  }
   QSettings settings;
   restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
   restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
@@ -146,10 +197,24 @@ void MainWindow::build_menus() {
   recent_ = file->addMenu(tr("Open &Recent"));
   recent_->setObjectName("recent_menu");
   fill_recent_menu();
+  QAction* open_trace_action = file->addAction(tr("Open &Trace…"), this, [this] {
+    const QString path =
+        QFileDialog::getOpenFileName(this, tr("Open a trace"), {}, tr("Traces (*.jaxray);;All files (*)"));
+    if (!path.isEmpty()) open_trace(path);
+  });
+  open_trace_action->setObjectName("open_trace");
   file->addSeparator();
   QAction* save = file->addAction(tr("&Save Script"), QKeySequence::Save, this, [this] { save_script(false); });
   save->setObjectName("save_script");
   file->addAction(tr("Save Script &As…"), QKeySequence::SaveAs, this, [this] { save_script(true); });
+  QAction* save_trace = file->addAction(tr("Save T&race…"), QKeySequence(Qt::CTRL | Qt::ALT | Qt::Key_S), this, [this] {
+    const QString path = QFileDialog::getSaveFileName(this, tr("Save the session as a trace"), trace_path_,
+                                                      tr("Traces (*.jaxray)"), nullptr,
+                                                      QFileDialog::DontConfirmOverwrite);
+    if (!path.isEmpty()) save_trace_to(path.endsWith(QLatin1String(".jaxray")) ? path : path + ".jaxray");
+  });
+  save_trace->setObjectName("save_trace");
+  save_trace->setToolTip(tr("Record the shown program and a run in each mode; an existing trace is added to"));
   file->addSeparator();
   file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
 
@@ -173,8 +238,8 @@ void MainWindow::build_menus() {
   connect(run, &QAction::triggered, script_, &views::ScriptPanel::run);
   QAction* stop = debug->addAction(tr("S&top Script"));
   stop->setObjectName("stop_script");
-  stop->setShortcut(Qt::CTRL | Qt::Key_Period);
-  stop->setToolTip(tr("Interrupt the running script (Ctrl+.)"));
+  stop->setShortcut(Qt::SHIFT | Qt::Key_F5);
+  stop->setToolTip(tr("Interrupt the running script (Shift+F5)"));
   stop->setEnabled(false);
   connect(stop, &QAction::triggered, &session_, &views::Session::interrupt);
   connect(&session_, &views::Session::busy_changed, stop, [stop, run](bool busy) {
@@ -215,6 +280,22 @@ void MainWindow::build_menus() {
     if (e >= 0) session_.run_to_equation(e);
   });
   debug->addSeparator();
+  QMenu* edit = menuBar()->addMenu(tr("&Edit"));
+  menuBar()->insertMenu(demos->menuAction(), edit);
+  QAction* find = edit->addAction(tr("&Find Equations…"), QKeySequence::Find, this,
+                                  [this] { findChild<views::FindBar*>()->open(); });
+  find->setObjectName("find");
+  QAction* mark = edit->addAction(tr("Toggle &Bookmark"), QKeySequence(Qt::CTRL | Qt::Key_M), jaxpr_,
+                                  &views::JaxprView::toggle_bookmark_at_cursor);
+  mark->setObjectName("toggle_bookmark");
+  // The jaxpr panel takes these keys itself when it has the focus; the menu says so.
+  mark->setShortcutContext(Qt::WidgetShortcut);
+  QAction* next_mark = edit->addAction(tr("&Next Bookmark"), QKeySequence(Qt::CTRL | Qt::Key_Period), jaxpr_,
+                                       [this] { jaxpr_->next_bookmark(false); });
+  next_mark->setShortcutContext(Qt::WidgetShortcut);
+  QAction* previous_mark = edit->addAction(tr("&Previous Bookmark"), QKeySequence(Qt::CTRL | Qt::Key_Comma), jaxpr_,
+                                           [this] { jaxpr_->next_bookmark(true); });
+  previous_mark->setShortcutContext(Qt::WidgetShortcut);
   QAction* bp = debug->addAction(tr("Toggle &Breakpoint"));
   bp->setObjectName("toggle_breakpoint");
   bp->setShortcut(Qt::Key_F9);
@@ -267,6 +348,54 @@ void MainWindow::build_menus() {
   view_->addAction(tr("&Reset Layout"), this, [this] { restoreState(default_state_); });
 }
 
+void MainWindow::inspect(const QString& name) {
+  inspecting_ = name;
+  dock("inspector_dock")->show();
+  dock("inspector_dock")->raise();
+  session_.request_value(name);
+}
+
+void MainWindow::show_inspected() {
+  const bool derivative = inspect_what_->currentIndex() == 1;
+  const views::ArrayData& a = derivative ? inspected_.derivative : inspected_.value;
+  if (!inspected_.found || a.name.isEmpty()) {
+    inspector_->clear();
+    statusBar()->showMessage(!inspected_.found ? tr("%1 is not computed yet").arg(inspected_.name)
+                                               : tr("%1 has no %2 here").arg(inspected_.name, inspect_what_->currentText()),
+                             5000);
+    return;
+  }
+  inspector_->set_array(a);
+}
+
+void MainWindow::save_trace_to(const QString& path) { session_.save_trace(path); }
+
+bool MainWindow::open_trace(const QString& path) {
+  try {
+    traces_->set_catalog(read_catalog(path));
+  } catch (const std::exception& e) {
+    show_error(QString::fromUtf8(e.what()));
+    return false;
+  }
+  trace_path_ = path;
+  dock("traces_dock")->show();
+  dock("traces_dock")->raise();
+  return true;
+}
+
+MainWindow* MainWindow::open_replay(const QString& path, qint64 run_id) {
+  auto* replay = new ReplaySession;
+  auto* window = new MainWindow(*replay);
+  // The window owns its session; panels, created first, go first.
+  replay->setParent(window);
+  window->setAttribute(Qt::WA_DeleteOnClose);
+  window->setWindowTitle(tr("jaxray: run %1 of %2").arg(run_id).arg(QFileInfo(path).fileName()));
+  window->open_trace(path);
+  replay->open(path, run_id);
+  window->show();
+  return window;
+}
+
 void MainWindow::remember(const QString& path) {
   QSettings settings;
   QStringList files = settings.value(QStringLiteral("recent_files")).toStringList();
@@ -296,6 +425,7 @@ void MainWindow::save_script(bool ask) {
 }
 
 void MainWindow::closeEvent(QCloseEvent* e) {
+  if (replay_) return e->accept();
   if (script_->editor()->is_modified()) {
     const auto answer = QMessageBox::question(this, tr("jaxray"), tr("The script has unsaved changes. Save them?"),
                                               QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel);
@@ -317,6 +447,7 @@ void MainWindow::open_file(const QString& path) {
     script_->run();
   } else {
     session_.load_file(path);
+    if (path.endsWith(QLatin1String(".jaxray"))) open_trace(path);
   }
   remember(path);
 }

@@ -19,7 +19,9 @@ namespace jxr::views {
 class ConsoleView;
 class JaxprView;
 class ScriptPanel;
+class TraceBrowser;
 class TransformBar;
+class ValueInspector;
 class VariablesView;
 }  // namespace jxr::views
 
@@ -46,6 +48,21 @@ class MainWindow : public QMainWindow {
   views::ScriptPanel* script_panel() const { return script_; }
   views::ConsoleView* console() const { return console_; }
   ComparePanel* compare_panel() const { return compare_; }
+  views::ValueInspector* inspector() const { return inspector_; }
+  // Which of the inspected variable's arrays the inspector shows: 0 its value, 1 its tangent or cotangent.
+  QComboBox* inspect_box() const { return inspect_what_; }
+  // Opens `name`'s values in the inspector (as a double-click in the variables panel does).
+  void inspect(const QString& name);
+
+  // Saves the shown program and its runs into the trace at `path` (File > Save Trace).
+  void save_trace_to(const QString& path);
+  // Lists the trace's programs, jaxprs and runs in the Traces panel (File > Open Trace).
+  bool open_trace(const QString& path);
+  // A window of its own replaying run `run_id` of the trace at `path`.
+  MainWindow* open_replay(const QString& path, qint64 run_id);
+  views::TraceBrowser* trace_browser() const { return traces_; }
+  // A replay window: no script to run, and its layout is not remembered.
+  bool is_replay() const { return replay_; }
   QComboBox* mode_box() const { return mode_; }
   QAction* action(const QString& object_name) const;
   QDockWidget* dock(const QString& object_name) const;
@@ -61,6 +78,7 @@ class MainWindow : public QMainWindow {
   void save_script(bool ask);
   void show_state(const views::StepState& s);
   void show_error(const QString& message);
+  void show_inspected();
 
   views::Session& session_;
   views::JaxprView* jaxpr_;
@@ -69,6 +87,13 @@ class MainWindow : public QMainWindow {
   views::ScriptPanel* script_;
   views::ConsoleView* console_;
   ComparePanel* compare_;
+  views::ValueInspector* inspector_;
+  QComboBox* inspect_what_;
+  views::TraceBrowser* traces_;
+  QString trace_path_;  // the trace listed in the Traces panel
+  bool replay_ = false;
+  QString inspecting_;  // the variable asked for
+  views::VariableValue inspected_;
   QComboBox* mode_;
   QLabel* status_;
   QMenu* recent_ = nullptr;

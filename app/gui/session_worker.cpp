@@ -11,6 +11,7 @@
 #endif
 #include "app/cli/json_values.h"
 #include "app/cli/transform.h"
+#include "app/gui/trace_io.h"
 #include "engine/core/error.h"
 #include "engine/jaxpr/parse.h"
 #include "engine/jaxpr/print.h"
@@ -124,6 +125,8 @@ void SessionWorker::load_text(const QString& text, const QString& source_name) {
   const QString old_file = std::exchange(info_.source_file, QString());
   try {
     load_base(parse_jaxpr(text.toStdString(), source_name.toStdString()));
+    source_name_ = source_name;
+    source_text_ = text;
   } catch (const std::exception& e) {
     info_.source_file = old_file;
     emit error(QString::fromStdString(e.what()));
@@ -136,6 +139,8 @@ void SessionWorker::load_file(const QString& path) {
   const QString old_file = std::exchange(info_.source_file, QString());
   try {
     load_base(cli::load_jaxpr(path.toStdString()));
+    source_name_ = path;
+    source_text_ = info_.text;
   } catch (const std::exception& e) {
     info_.source_file = old_file;
     emit error(QString::fromStdString(e.what()));
@@ -180,6 +185,8 @@ void SessionWorker::run_script(const QString& source, const QString& file, const
     const QString old_file = std::exchange(info_.source_file, file);
     try {
       load_base(std::move(traced->program), std::move(traced->args));
+      source_name_ = file;
+      source_text_ = source;
     } catch (const std::exception& e) {
       info_.source_file = old_file;
       failure = QString::fromStdString(e.what());
@@ -300,6 +307,7 @@ void SessionWorker::rebuild() {
   std::vector<Array> seeds = m == StepMode::Jvp   ? ones_seeds(in)
                              : m == StepMode::Vjp ? ones_seeds(program_->out_avals())
                                                   : std::vector<Array>{};
+  std::vector<Array> used = args;
   auto s = std::make_unique<Stepper>(*program_, m, std::move(args), std::move(seeds));
   apply_breakpoints(*s);
   s->set_observer(this);
@@ -307,6 +315,7 @@ void SessionWorker::rebuild() {
   info_.linear_text.clear();
   info_.linear_lines.clear();
   stepper_ = std::move(s);
+  args_ = std::move(used);
 }
 
 void SessionWorker::apply_breakpoints(Stepper& s) const {
@@ -432,6 +441,24 @@ void SessionWorker::request_value(const QString& name) {
         }
   }
   emit value_ready(v);
+  emit done();
+}
+
+void SessionWorker::save_trace(const QString& path) {
+  if (!program_) {
+    emit error(tr("no program is open to save"));
+    return emit done();
+  }
+  try {
+    // The stepper's own inputs, as `--args` spells them: the runs recorded are the one shown.
+    QStringList items;
+    for (const Array& a : args_) items << QString::fromStdString(cli::array_to_json(a));
+    const QString args = QLatin1Char('[') + items.join(QStringLiteral(", ")) + QLatin1Char(']');
+    gui::save_trace(path, *program_, source_name_, source_text_, info_.transform, args, info_.mode);
+    emit trace_saved(path);
+  } catch (const std::exception& e) {
+    emit error(QString::fromStdString(e.what()));
+  }
   emit done();
 }
 

@@ -39,6 +39,7 @@ class SessionWorker : public QObject, private StepObserver {
   void set_break_on_non_finite(bool on);
   void load_transform(const QString& chain);
   void request_value(const QString& name);
+  void save_trace(const QString& path);
 
  signals:
   // `what`: which of the session's signals the new info answers.
@@ -50,6 +51,7 @@ class SessionWorker : public QObject, private StepObserver {
   void script_error(const QString& message, int line);
   void busy_changed(bool busy, const QString& what);
   void value_ready(const jxr::views::VariableValue& value);
+  void trace_saved(const QString& path);
   // After every request, its other signals sent.
   void done();
 
@@ -74,9 +76,13 @@ class SessionWorker : public QObject, private StepObserver {
   std::optional<std::vector<Array>> script_args_;
   // The program as loaded, before any transformation, and the chains applied to it so far.
   std::optional<ClosedJaxpr> base_;
+  // What the base program was loaded from, for saved traces: a script (its
+  // file name and text) or jaxpr text (its name; the text is the print).
+  QString source_name_, source_text_;
   std::optional<ClosedJaxpr> program_;
   bool transformed_ = false;
   std::unique_ptr<Stepper> stepper_;
+  std::vector<Array> args_;  // the stepper's inputs
   views::ProgramInfo info_;
   // Every snapshot since the start, up to the current step: the values of
   // the variables already computed.

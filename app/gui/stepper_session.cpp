@@ -21,6 +21,7 @@ StepperSession::StepperSession(std::optional<QString> args_json, QObject* parent
   connect(worker_, &SessionWorker::output, this, &Session::output);
   connect(worker_, &SessionWorker::script_error, this, &Session::script_error);
   connect(worker_, &SessionWorker::value_ready, this, &Session::value_ready);
+  connect(worker_, &SessionWorker::trace_saved, this, &Session::trace_saved);
   connect(worker_, &SessionWorker::busy_changed, this, [this](bool busy, const QString& what) {
     busy_ = busy;
     emit busy_changed(busy, what);
@@ -75,6 +76,7 @@ void StepperSession::set_primitive_breakpoints(const QStringList& primitives) {
 }
 void StepperSession::set_break_on_non_finite(bool on) { post(&SessionWorker::set_break_on_non_finite, on); }
 void StepperSession::request_value(const QString& name) { post(&SessionWorker::request_value, name); }
+void StepperSession::save_trace(const QString& path) { post(&SessionWorker::save_trace, path); }
 
 void StepperSession::interrupt() {
 #ifdef JAXRAY_HAVE_PYTHON

@@ -57,6 +57,7 @@ class StepperSession : public views::Session {
   void set_primitive_breakpoints(const QStringList& primitives) override;
   void set_break_on_non_finite(bool on) override;
   void request_value(const QString& name) override;
+  void save_trace(const QString& path) override;
 
  private:
   // Sends `slot(args...)` to the worker.

@@ -148,7 +148,9 @@ class TestGuiStepper : public QObject {
     // The transpose of the last linear equation, `k = add c j`: the output
     // cotangent 1.0 reaches both operands. Linear variables name the program
     // variable whose tangent they are.
-    QCOMPARE(first_backward, QStringList({"c (dc) f32[]  1.0 in", "j (dh) f32[]  1.0 in", "k (di) f32[]  1.0 out"}));
+    // Both operands' cotangents came from that equation, 9, the output's from the seed.
+    QCOMPARE(first_backward,
+             QStringList({"c (dc) f32[]  1.0 9 in", "j (dh) f32[]  1.0 9 in", "k (di) f32[]  1.0 seed out"}));
     // A step back returns to the program and its last equation.
     key(Qt::Key_F10, Qt::ShiftModifier);
     QVERIFY(!view->showing_linear());

@@ -1,0 +1,207 @@
+// The main window's other panels, driven through the window: the value
+// inspector opened by a double-click in the variables panel, a trace saved
+// from the session and replayed in a window of its own from the Traces
+// panel, the find bar (search and filter) and bookmarks of the jaxpr panel.
+#include <QAbstractItemModel>
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDockWidget>
+#include <QLabel>
+#include <QLineEdit>
+#include <QSortFilterProxyModel>
+#include <QStandardPaths>
+#include <QSettings>
+#include <QStatusBar>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTextBlock>
+#include <QTreeView>
+#include <memory>
+
+#include "app/gui/main_window.h"
+#include "app/gui/stepper_session.h"
+#include "views/array_table_model.h"
+#include "views/jaxpr_view.h"
+#include "views/trace_browser.h"
+#include "views/value_inspector.h"
+#include "views/variables_view.h"
+
+using jxr::gui::MainWindow;
+using jxr::gui::StepperSession;
+using jxr::views::VariablesView;
+
+class TestGuiPanels : public QObject {
+  Q_OBJECT
+
+ private:
+  std::unique_ptr<StepperSession> session_;
+  std::unique_ptr<MainWindow> window_;
+  QTemporaryDir dir_;
+
+  // The seed demo's jaxpr at x = [2, 3, 4, 5, 6].
+  void open() {
+    window_.reset();
+    session_ = std::make_unique<StepperSession>(QStringLiteral("[[2, 3, 4, 5, 6]]"));
+    window_ = std::make_unique<MainWindow>(*session_);
+    window_->open_demo();
+    settle();
+    window_->show();
+    QVERIFY(QTest::qWaitForWindowActive(window_.get()));
+  }
+  void settle() { QVERIFY(QTest::qWaitFor([this] { return session_->idle(); }, 10000)); }
+  void key(QWidget* w, Qt::Key k, Qt::KeyboardModifiers m = Qt::NoModifier) {
+    QTest::keyClick(w, k, m);
+    settle();
+  }
+  void set_mode(const QString& name) {
+    QComboBox* mode = window_->mode_box();
+    mode->setCurrentIndex(mode->findText(name));
+    emit mode->activated(mode->currentIndex());
+    settle();
+  }
+  QStringList variable_rows(VariablesView* t) const {
+    QStringList out;
+    for (int r = 0; r < t->rowCount(); ++r) {
+      QStringList cells;
+      for (int c = 0; c < VariablesView::ColumnCount; ++c)
+        if (!t->isColumnHidden(c)) cells << t->item(r, c)->text();
+      out << cells.join(' ');
+    }
+    return out;
+  }
+  QVector<double> inspected() const { return window_->inspector()->model()->array().values; }
+
+ private slots:
+  void initTestCase() {
+    QStandardPaths::setTestModeEnabled(true);
+    QSettings().clear();
+  }
+
+  void double_click_inspects_value_and_cotangent() {
+    open();
+    set_mode("vjp");
+    key(window_.get(), Qt::Key_F5);
+    VariablesView* vars = window_->variables_view();
+    QCOMPARE(vars->item(0, VariablesView::Name)->text(), "a");
+    const QPoint at = vars->visualItemRect(vars->item(0, VariablesView::Name)).center();
+    QTest::mouseClick(vars->viewport(), Qt::LeftButton, {}, at);
+    QTest::mouseDClick(vars->viewport(), Qt::LeftButton, {}, at);
+    settle();
+    QTRY_COMPARE(inspected(), QVector<double>({2, 3, 4, 5, 6}));
+    QVERIFY(window_->inspector()->header_text().contains("a"));
+    QComboBox* what = window_->inspect_box();
+    what->setCurrentIndex(1);
+    emit what->activated(1);
+    // d/dx (x0 + x0 * x1) = [1 + x1, x0, 0, 0, 0]
+    QCOMPARE(inspected(), QVector<double>({4, 2, 0, 0, 0}));
+    // The inspected variable follows the steps: back at the start, no cotangent yet.
+    key(window_.get(), Qt::Key_F5, Qt::ControlModifier | Qt::ShiftModifier);
+    QTRY_VERIFY(window_->inspector()->model()->array().values.isEmpty());
+  }
+
+  void saved_trace_replays_in_its_own_window() {
+    open();
+    set_mode("vjp");
+    const QString path = dir_.filePath("seed.jaxray");
+    window_->save_trace_to(path);
+    settle();
+    QTRY_VERIFY(QFile::exists(path));
+    jxr::views::TraceBrowser* browser = window_->trace_browser();
+    QTRY_COMPARE(browser->filter_model()->rowCount(), 1);  // one program
+    QVERIFY(window_->dock("traces_dock")->isVisible());
+    // The program's jaxpr, then its runs: the vjp run first (the mode shown).
+    QAbstractItemModel* m = browser->filter_model();
+    const QModelIndex jaxpr = m->index(0, 0, m->index(0, 0));
+    const QModelIndex run = m->index(0, 0, jaxpr);
+    QVERIFY2(run.isValid(), "no run listed");
+    QCOMPARE(run.siblingAtColumn(1).data().toString(), "vjp");
+    QTreeView* tree = browser->tree();
+    tree->expandAll();
+    tree->setCurrentIndex(run);
+    tree->setFocus();
+    const QSet<QWidget*> before(QApplication::topLevelWidgets().begin(), QApplication::topLevelWidgets().end());
+    QTest::keyClick(tree, Qt::Key_Return);
+    MainWindow* replay = nullptr;
+    for (QWidget* w : QApplication::topLevelWidgets())
+      if (!before.contains(w)) replay = qobject_cast<MainWindow*>(w) ? qobject_cast<MainWindow*>(w) : replay;
+    QVERIFY(replay);
+    QVERIFY(replay->is_replay());
+    QVERIFY(replay->windowTitle().contains("seed.jaxray"));
+    QCOMPARE(replay->jaxpr_view()->toPlainText(), window_->jaxpr_view()->toPlainText());
+    // Replayed and live, both run to the end: the same gradient.
+    replay->activateWindow();
+    QVERIFY(QTest::qWaitForWindowActive(replay));
+    QTest::keyClick(replay, Qt::Key_F5);
+    window_->activateWindow();
+    QVERIFY(QTest::qWaitForWindowActive(window_.get()));
+    key(window_.get(), Qt::Key_F5);
+    QTRY_COMPARE(variable_rows(replay->variables_view()).first(),
+                 "a f32[5] [2.0, 3.0, 4.0, 5.0, 6.0] [4.0, 2.0, 0.0, 0.0, 0.0] in");
+    QCOMPARE(variable_rows(window_->variables_view()).first(), variable_rows(replay->variables_view()).first());
+    replay->close();
+  }
+
+  void find_bar_searches_and_filters() {
+    open();
+    window_->action("find")->trigger();
+    auto* field = window_->findChild<QLineEdit*>("find_field");
+    QVERIFY(field->isVisible() && field->hasFocus());
+    QTest::keyClicks(field, "squeeze");
+    auto* view = window_->jaxpr_view();
+    QCOMPARE(view->matches(), QVector<int>({1, 3, 5}));
+    QCOMPARE(window_->findChild<QLabel*>("find_count")->text(), "3 equation(s)");
+    QTest::keyClick(field, Qt::Key_Return);
+    QCOMPARE(view->textCursor().block().text().trimmed(), "c:f32[] = squeeze[dimensions=(0,)] b");
+    QTest::keyClick(field, Qt::Key_Return);
+    QCOMPARE(view->textCursor().block().text().trimmed(), "e:f32[] = squeeze[dimensions=(0,)] d");
+    // A variable by its whole name: `e` is not `squeeze`'s e.
+    field->clear();
+    QTest::keyClicks(field, "e");
+    QCOMPARE(view->matches(), QVector<int>({3, 6}));
+    // A type.
+    field->clear();
+    QTest::keyClicks(field, "f32[1]");
+    QCOMPARE(view->matches(), QVector<int>({0, 2, 4}));
+    // Filter: only the matching equations, the header and the `in` line stay.
+    QTest::mouseClick(window_->findChild<QCheckBox*>("find_filter"), Qt::LeftButton);
+    QStringList visible;
+    for (QTextBlock b = view->document()->begin(); b.isValid(); b = b.next())
+      if (b.isVisible()) visible << b.text().trimmed();
+    QCOMPARE(visible, QStringList({"{ lambda ; a:f32[5]. let",
+                                   "b:f32[1] = slice[limit_indices=(1,) start_indices=(0,) strides=None] a",
+                                   "d:f32[1] = slice[limit_indices=(1,) start_indices=(0,) strides=None] a",
+                                   "f:f32[1] = slice[limit_indices=(2,) start_indices=(1,) strides=None] a",
+                                   "in (i,) }"}));
+    // Escape closes the bar and shows everything again.
+    QTest::keyClick(field, Qt::Key_Escape);
+    QVERIFY(!field->isVisible());
+    QVERIFY(view->matches().isEmpty());
+    for (QTextBlock b = view->document()->begin(); b.isValid(); b = b.next()) QVERIFY(b.isVisible());
+  }
+
+  void bookmarks_jump_between_equations() {
+    open();
+    auto* view = window_->jaxpr_view();
+    view->setFocus();
+    auto go_to_line = [view](int block) { view->setTextCursor(QTextCursor(view->document()->findBlockByNumber(block))); };
+    go_to_line(2);  // equation 1
+    QTest::keyClick(view, Qt::Key_M, Qt::ControlModifier);
+    go_to_line(7);  // equation 6
+    QTest::keyClick(view, Qt::Key_M, Qt::ControlModifier);
+    QCOMPARE(view->bookmarks(), QSet<int>({1, 6}));
+    go_to_line(0);
+    QTest::keyClick(view, Qt::Key_Period, Qt::ControlModifier);
+    QCOMPARE(view->textCursor().blockNumber(), 2);
+    QTest::keyClick(view, Qt::Key_Period, Qt::ControlModifier);
+    QCOMPARE(view->textCursor().blockNumber(), 7);
+    QTest::keyClick(view, Qt::Key_Period, Qt::ControlModifier);  // wraps
+    QCOMPARE(view->textCursor().blockNumber(), 2);
+    QTest::keyClick(view, Qt::Key_Comma, Qt::ControlModifier);
+    QCOMPARE(view->textCursor().blockNumber(), 7);
+    QTest::keyClick(view, Qt::Key_M, Qt::ControlModifier);  // off again
+    QCOMPARE(view->bookmarks(), QSet<int>({1}));
+  }
+};
+
+QTEST_MAIN(TestGuiPanels)
+#include "tst_gui_panels.moc"
