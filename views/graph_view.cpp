@@ -221,7 +221,10 @@ GraphEdgeItem::GraphEdgeItem(QString from, QString to, const GraphEdgeData& edge
   left.setAngle(back.angle() + 25);
   right.setAngle(back.angle() - 25);
   arrow_ << layout.tip << left.p2() << right.p2();
-  label_at_ = path.pointAtPercent(0.5);
+  label_at_ = path.pointAtPercent(0.5) + QPointF(4, 4);  // the baseline's start, right of the line
+  // Metrics here need not match the screen the text is drawn on: room to spare.
+  const QRectF text = QFontMetricsF(graph_font(7.5)).boundingRect(aval_).translated(label_at_);
+  label_rect_ = text.adjusted(-2, -4, text.width() / 2 + 4, 4);
   setPath(path);
   setToolTip(var_ + ": " + aval_);
   set_strength(-1, false);
@@ -236,7 +239,7 @@ void GraphEdgeItem::set_strength(double strength, bool non_finite) {
 
 QRectF GraphEdgeItem::boundingRect() const {
   return QGraphicsPathItem::boundingRect().united(arrow_.boundingRect()).united(
-      QRectF(label_at_, QSizeF(8 * aval_.size() + 8, 14)));
+      label_rect_);
 }
 
 void GraphEdgeItem::paint(QPainter* p, const QStyleOptionGraphicsItem* option, QWidget*) {
@@ -253,7 +256,7 @@ void GraphEdgeItem::paint(QPainter* p, const QStyleOptionGraphicsItem* option, Q
   if (lod < kReadable) return;
   p->setFont(graph_font(7.5));
   p->setPen(QColor(0x60, 0x60, 0x60));
-  p->drawText(label_at_ + QPointF(4, 4), aval_);
+  p->drawText(label_at_, aval_);
 }
 
 GraphClusterItem::GraphClusterItem(QString id, QString label, int equation, QRectF rect, QRectF header)
@@ -276,8 +279,9 @@ void GraphClusterItem::paint(QPainter* p, const QStyleOptionGraphicsItem*, QWidg
   p->drawRoundedRect(header_.adjusted(1, 1, -1, 0), 7, 7);
   p->setPen(QColor(0x30, 0x20, 0x50));
   p->setFont(graph_font(9, true));
-  p->drawText(header_.adjusted(8, 0, -4, 0), Qt::AlignVCenter | Qt::AlignLeft,
-              QString(QChar(0x25be)) + ' ' + elided(label_, 60));
+  const QRectF text = header_.adjusted(8, 0, -4, 0);
+  p->drawText(text, Qt::AlignVCenter | Qt::AlignLeft,
+              QFontMetricsF(p->font()).elidedText(QString(QChar(0x25be)) + ' ' + label_, Qt::ElideRight, text.width()));
 }
 
 // --- the canvas ----------------------------------------------------------
@@ -635,7 +639,9 @@ GraphLayout GraphView::lay_out(const Drawn& drawn, const std::function<bool()>& 
     set(g, "nodesep", "0.18");
     set(g, "ranksep", "0.38");
     set(g, "fontname", "monospace");
-    set(g, "fontsize", "10");
+    // Cluster labels: Graphviz's estimate of this size leaves room for the
+    // view's bold header.
+    set(g, "fontsize", "13");
     if (members.size() > kRoughAbove) {
       set(g, "nslimit", "1");
       set(g, "nslimit1", "1");
@@ -937,7 +943,7 @@ QString GraphView::dot_text() const {
     if (n.kind == GraphNodeData::Kind::Const) attrs = QStringLiteral(" shape=ellipse style=dashed");
     if (n.kind == GraphNodeData::Kind::Output) attrs = QStringLiteral(" shape=ellipse peripheries=2");
     if (!n.literals.isEmpty()) label += '\n' + n.literals.join(' ');
-    return indent + n.id + " [label=" + dot_quoted(label).replace('\n', "\\n") + attrs + "];\n";
+    return indent + dot_quoted(n.id) + " [label=" + dot_quoted(label).replace('\n', "\\n") + attrs + "];\n";
   };
   std::function<void(int, const QString&)> cluster = [&](int c, const QString& indent) {
     for (const GraphNodeData& n : graph_.nodes)
@@ -952,7 +958,7 @@ QString GraphView::dot_text() const {
   };
   cluster(-1, QStringLiteral("  "));
   for (const GraphEdgeData& e : graph_.edges)
-    out += "  " + e.from + " -> " + e.to + " [label=" + dot_quoted(e.aval) + "];\n";
+    out += "  " + dot_quoted(e.from) + " -> " + dot_quoted(e.to) + " [label=" + dot_quoted(e.aval) + "];\n";
   return out + "}\n";
 }
 

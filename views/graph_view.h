@@ -102,6 +102,7 @@ class GraphEdgeItem : public QGraphicsPathItem {
   QString from_, to_, var_, aval_;
   QPolygonF arrow_;
   QPointF label_at_;
+  QRectF label_rect_;
 };
 
 // An expanded cluster: a frame around its insides and a header that

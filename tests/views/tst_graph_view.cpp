@@ -370,8 +370,8 @@ class TestGraphView : public QObject {
     QVERIFY(dot.open(QIODevice::ReadOnly));
     const QString text = dot.readAll();
     QVERIFY(text.startsWith("digraph jaxpr {"));
-    QVERIFY(text.contains("in0 [label=\"a:f32[5]\" shape=ellipse];"));
-    QVERIFY(text.contains("eqn6 -> eqn7 [label=\"f32[]\"];"));
+    QVERIFY(text.contains("\"in0\" [label=\"a:f32[5]\" shape=ellipse];"));
+    QVERIFY(text.contains("\"eqn6\" -> \"eqn7\" [label=\"f32[]\"];"));
 
     QVERIFY(!view_->export_to(dir.filePath("g.bmp"), &error));
     QVERIFY(error.contains(".svg"));
@@ -416,6 +416,29 @@ class TestGraphView : public QObject {
     QString error;
     QTemporaryDir dir;
     QVERIFY(view_->export_to(dir.filePath("g.dot"), &error));
+  }
+
+  void malformed_graph_data_is_drawn_as_far_as_it_makes_sense() {
+    GraphData g;
+    using Kind = jxr::views::GraphNodeData::Kind;
+    g.nodes = {{Kind::Input, "x", "x", {"f32[]"}, {}, -1, -1},
+               {Kind::Equation, "e", "sin", {}, {}, 7, 0},  // no types
+               {Kind::Equation, "q \"quoted\"", "cos", {"f32[]"}, {}, 0, 1},  // no such cluster
+               {Kind::Output, "o", "out 0", {}, {}, -1, -1}};   // no type
+    g.clusters = {{"c0", "jit", 3, 1}};  // no such parent
+    g.edges = {{"x", "e", "x", "f32[]"}, {"x", "nowhere", "x", "f32[]"}, {"e", "e", "y", "f32[]"},
+               {"e", "q \"quoted\"", "y", "f32[]"}, {"q \"quoted\"", "o", "z", "f32[]"}};
+    show(g);
+    QCOMPARE(view_->node_count(), 4);
+    QCOMPARE(view_->edge_items().size(), 3);
+    QVERIFY(view_->cluster_item("c0"));
+    check_geometry();
+    QTemporaryDir dir;
+    QString error;
+    QVERIFY(view_->export_to(dir.filePath("g.dot"), &error));
+    QFile dot(dir.filePath("g.dot"));
+    QVERIFY(dot.open(QIODevice::ReadOnly));
+    QVERIFY(dot.readAll().contains("\"q \\\"quoted\\\"\" -> \"o\""));
   }
 
   void magnitudes_colour_edges() {
