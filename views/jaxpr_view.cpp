@@ -3,7 +3,6 @@
 #include <algorithm>
 
 #include <QKeyEvent>
-#include <QFontDatabase>
 #include <QPainter>
 #include <QRegularExpression>
 #include <QSyntaxHighlighter>
@@ -27,8 +26,9 @@ class JaxprHighlighter : public QSyntaxHighlighter {
     static const QRegularExpression type(R"(\b(?:f16|bf16|f32|f64|i8|i16|i32|i64|u8|u16|u32|u64|bool)\[[0-9,]*\])");
     static const QRegularExpression literal(R"((?<![A-Za-z_])-?[0-9]+(?:\.[0-9]*)?(?:e-?[0-9]+)?(?=:)|\b(?:True|False|inf|nan)(?=:))");
     static const QRegularExpression keyword(R"(\b(?:lambda|let|in)\b)");
+    const Theme& t = theme();
     QTextCharFormat f;
-    f.setForeground(QColor(0x7a, 0x3e, 0x9d));
+    f.setForeground(t.primitive);
     f.setFontWeight(QFont::Bold);
     for (auto it = primitive.globalMatch(text); it.hasNext();) {
       auto m = it.next();
@@ -42,9 +42,9 @@ class JaxprHighlighter : public QSyntaxHighlighter {
         setFormat(m.capturedStart(), m.capturedLength(), fmt);
       }
     };
-    apply(type, QColor(0x1f, 0x6f, 0xa8));
-    apply(literal, QColor(0xb3, 0x5c, 0x00));
-    apply(keyword, QColor(0x80, 0x80, 0x80));
+    apply(type, t.type);
+    apply(literal, t.literal);
+    apply(keyword, t.keyword);
   }
 };
 
@@ -88,14 +88,17 @@ JaxprView::JaxprView(Session& session, QWidget* parent)
   // Keyboard focus and a cursor even though read-only: F9 acts on the cursor's line.
   setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::TextSelectableByKeyboard);
   setLineWrapMode(QPlainTextEdit::NoWrap);
-  setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+  setFont(monospace_font());
   setViewportMargins(kMarginWidth, 0, 0, 0);
-  new JaxprHighlighter(document());
+  auto* highlighter = new JaxprHighlighter(document());
   connect(this, &QPlainTextEdit::updateRequest, margin_, [this](const QRect&, int) { margin_->update(); });
   connect(&session_, &Session::loaded, this, &JaxprView::reload);
   connect(&session_, &Session::stepped, this, &JaxprView::show_state);
   connect(&session_, &Session::breakpoints_changed, this, &JaxprView::update_selections);
-  connect(&ThemeNotifier::instance(), &ThemeNotifier::theme_changed, this, &JaxprView::update_selections);
+  connect(&ThemeNotifier::instance(), &ThemeNotifier::theme_changed, this, [this, highlighter] {
+    highlighter->rehighlight();
+    update_selections();
+  });
   connect(&session_, &Session::value_ready, this, [this](const VariableValue& v) {
     if (v.name != hovered_) return;
     hovered_.clear();
