@@ -76,14 +76,12 @@ void ComparePanel::add_jaxpr(const QString& name, const QString& text) {
     left_->addItem(name);
     right_->addItem(name);
   }
-  // With two choices, the first and the newest are compared at once.
-  if (left_->count() >= 2) {
-    if (left_->currentIndex() == right_->currentIndex()) {
-      left_->setCurrentIndex(0);
-      right_->setCurrentIndex(right_->findText(name));
-    }
-    compare_chosen();
+  // The first and the newest are compared at once (a new program alone: with itself).
+  if (left_->currentIndex() == right_->currentIndex()) {
+    left_->setCurrentIndex(0);
+    right_->setCurrentIndex(right_->findText(name));
   }
+  compare_chosen();
 }
 
 bool ComparePanel::compare(const QString& left, const QString& right) {

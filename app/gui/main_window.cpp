@@ -81,6 +81,16 @@ MainWindow::MainWindow(views::Session& session, QWidget* parent)
   column->setContentsMargins(2, 2, 2, 0);
   column->setSpacing(2);
   column->addWidget(transforms_);
+  phase_banner_ = new QLabel(
+      tr("Backward pass: the linear jaxpr of the program, its equations transposed from the last up; "
+         "each variable's cotangent is in the Variables panel."),
+      centre);
+  phase_banner_->setObjectName("phase_banner");
+  phase_banner_->setWordWrap(true);
+  phase_banner_->setContentsMargins(6, 3, 6, 3);
+  phase_banner_->setAutoFillBackground(true);
+  phase_banner_->hide();
+  column->addWidget(phase_banner_);
   column->addWidget(jaxpr_, 1);
   auto* find = new views::FindBar(session, *jaxpr_, centre);
   column->addWidget(find);
@@ -155,6 +165,8 @@ MainWindow::MainWindow(views::Session& session, QWidget* parent)
   });
 
   resize(1280, 800);
+  resizeDocks({dock("script_dock"), inspector_dock}, {400, 460}, Qt::Horizontal);
+  resizeDocks({vars}, {200}, Qt::Vertical);
   default_state_ = saveState();
   if (replay_) {
     // A trace holds no script: its panels would stay empty.
@@ -468,6 +480,10 @@ void MainWindow::open_bundled(const QString& name) {
 }
 
 void MainWindow::show_state(const views::StepState& s) {
+  phase_banner_->setVisible(jaxpr_->showing_linear());
+  QPalette banner = phase_banner_->palette();
+  banner.setColor(QPalette::Window, views::theme().linked_line);
+  phase_banner_->setPalette(banner);
   QString where = s.equation < 0 ? s.event
                  : s.backward     ? tr("linear equation %1").arg(s.equation)
                                   : tr("equation %1").arg(s.equation);

@@ -96,6 +96,7 @@ class MainWindow : public QMainWindow {
   views::VariableValue inspected_;
   QComboBox* mode_;
   QLabel* status_;
+  QLabel* phase_banner_;
   QMenu* recent_ = nullptr;
   QMenu* view_ = nullptr;
   QByteArray default_state_;
