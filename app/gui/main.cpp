@@ -1,5 +1,6 @@
-// jaxray [FILE] [--args JSON]: the desktop debugger on a jaxpr text file or
-// a jaxpr in a .jaxray trace (FILE:ID), or on the bundled demo.
+// jaxray [FILE] [--args JSON]: the desktop debugger on a Python script, a
+// jaxpr text file or a jaxpr in a .jaxray trace (FILE:ID), or on the
+// bundled demo (the seed's script).
 #include <QApplication>
 #include <QCommandLineParser>
 
@@ -9,10 +10,14 @@
 int main(int argc, char** argv) {
   QApplication app(argc, argv);
   QApplication::setApplicationName(QStringLiteral("jaxray"));
+  QApplication::setOrganizationName(QStringLiteral("jaxray"));
   QCommandLineParser cli;
-  cli.setApplicationDescription(QStringLiteral("Step through a jaxpr in eval, jvp or vjp mode."));
+  cli.setApplicationDescription(
+      QStringLiteral("Write or open a JAX-style function, pick a transformation, and step through its jaxpr in eval, "
+                     "jvp or vjp mode with every value, tangent and cotangent."));
   cli.addHelpOption();
-  cli.addPositionalArgument(QStringLiteral("FILE"), QStringLiteral("a jaxpr text file or TRACE.jaxray[:ID]; none: the demo"),
+  cli.addPositionalArgument(QStringLiteral("FILE"),
+                           QStringLiteral("a script (.py), a jaxpr text file or TRACE.jaxray[:ID]; none: the demo"),
                            QStringLiteral("[FILE]"));
   QCommandLineOption args(QStringLiteral("args"), QStringLiteral("the inputs as a JSON list (default: ones)"),
                           QStringLiteral("JSON"));
@@ -23,7 +28,7 @@ int main(int argc, char** argv) {
   jxr::gui::MainWindow window(session);
   window.show();
   if (cli.positionalArguments().isEmpty())
-    window.open_demo();
+    window.open_bundled(QStringLiteral("seed.py"));
   else
     window.open_file(cli.positionalArguments().first());
   return app.exec();
