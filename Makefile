@@ -6,7 +6,7 @@ CMAKE_FLAGS ?=
 # has both once `make test` has run with a package registry in reach.
 BENCH_PYTHON ?= $(shell test -x $(BUILD_DIR)/conformance-venv/bin/python && echo $(BUILD_DIR)/conformance-venv/bin/python || echo python3)
 
-.PHONY: all deps configure build test run bench clean
+.PHONY: all deps configure build test run bench screenshots clean
 
 all: build
 
@@ -34,10 +34,16 @@ run: build
 	  $(BUILD_DIR)/bin/jaxray-cli demo seed; \
 	fi
 
+# The main views of the desktop debugger, grabbed into docs/screenshots.
+screenshots: build
+	QT_QPA_PLATFORM=offscreen $(BUILD_DIR)/bin/jaxray-screenshots docs/screenshots
+
 bench: build
 	$(BUILD_DIR)/bin/bench_core
 	$(BUILD_DIR)/bin/bench_transforms
 	$(BUILD_DIR)/bin/bench_trace_store
+	$(BUILD_DIR)/bin/bench_gui_step
+	$(BUILD_DIR)/bin/bench_gui_graph
 	PYTHONPATH=$(BUILD_DIR)/python $(BENCH_PYTHON) bench/bench_python.py
 
 clean:
