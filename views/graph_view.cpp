@@ -105,6 +105,13 @@ QString dot_quoted(QString s) { return '"' + s.replace('\\', "\\\\").replace('"'
 
 QString num(double v) { return QString::number(v, 'f', 1); }
 
+// A cluster's parent, or -1 for a top-level one and for a parent that does
+// not come before it (which would make a cycle in malformed data).
+int cluster_parent(const GraphData& g, int c) {
+  const int parent = g.clusters[c].parent;
+  return parent >= 0 && parent < c ? parent : -1;
+}
+
 }  // namespace
 
 // The graph as drawn: what is visible with the current collapsed clusters,
@@ -393,7 +400,7 @@ void GraphView::set_graph(GraphData graph) {
   collapsed_.clear();
   QVector<int> inside(graph_.clusters.size(), 0);
   for (const GraphNodeData& n : graph_.nodes)
-    for (int c = n.cluster; c >= 0 && c < inside.size(); c = graph_.clusters[c].parent) ++inside[c];
+    for (int c = n.cluster < inside.size() ? n.cluster : -1; c >= 0; c = cluster_parent(graph_, c)) ++inside[c];
   for (int c = 0; c < graph_.clusters.size(); ++c)
     if (inside[c] > kCollapsedAbove) collapsed_.insert(graph_.clusters[c].id);
   chosen_.clear();
@@ -433,10 +440,10 @@ void GraphView::start_layout() {
   QVector<int> box_of(nc, -1), drawn_cluster(nc, -1), box_node(nc, -1), inside(nc, 0);
   for (const GraphNodeData& n : graph_.nodes)
     if (n.kind == GraphNodeData::Kind::Equation)
-      for (int c = n.cluster; c >= 0 && c < nc; c = graph_.clusters[c].parent) ++inside[c];
+      for (int c = n.cluster < nc ? n.cluster : -1; c >= 0; c = cluster_parent(graph_, c)) ++inside[c];
   for (int c = 0; c < nc; ++c) {
     const GraphClusterData& cd = graph_.clusters[c];
-    const int parent = cd.parent >= 0 && cd.parent < c ? cd.parent : -1;
+    const int parent = cluster_parent(graph_, c);
     if (parent >= 0 && box_of[parent] >= 0) box_of[c] = box_of[parent];
     else if (collapsed_.contains(cd.id)) box_of[c] = c;
     else {
@@ -452,7 +459,7 @@ void GraphView::start_layout() {
       const int b = box_of[c];
       if (box_node[b] < 0) {
         const GraphClusterData& cd = graph_.clusters[b];
-        const int parent = cd.parent >= 0 && cd.parent < nc ? drawn_cluster[cd.parent] : -1;
+        const int parent = cluster_parent(graph_, b) >= 0 ? drawn_cluster[cluster_parent(graph_, b)] : -1;
         const QStringList lines{QString(QChar(0x25b8)) + ' ' + elided(cd.label, 40),
                                 tr("%n equation(s)", nullptr, inside[b])};
         box_node[b] = static_cast<int>(drawn->nodes.size());
@@ -844,6 +851,20 @@ void GraphView::find_next() {
     status_->clear();
     return;
   }
+  // A match inside a collapsed cluster: expand its clusters and select it
+  // once laid out.
+  QHash<QString, QString> made;  // node id -> the variables it makes
+  for (const GraphEdgeData& e : graph_.edges) made[e.from] += ' ' + e.var;
+  for (const GraphNodeData& node : graph_.nodes) {
+    if (node.cluster < 0 || node.cluster >= graph_.clusters.size() || node_items_.contains(node.id)) continue;
+    if (!node.label.contains(text, Qt::CaseInsensitive) && !made.value(node.id).contains(text, Qt::CaseInsensitive))
+      continue;
+    for (int c = node.cluster; c >= 0; c = cluster_parent(graph_, c)) collapsed_.remove(graph_.clusters[c].id);
+    chosen_ = node.id;
+    focus_after_layout_ = node.id;
+    start_layout();
+    return;
+  }
   status_->setText(tr("no node matches \u201c%1\u201d").arg(text));
 }
 
@@ -947,9 +968,9 @@ QString GraphView::dot_text() const {
   };
   std::function<void(int, const QString&)> cluster = [&](int c, const QString& indent) {
     for (const GraphNodeData& n : graph_.nodes)
-      if (n.cluster == c) out += node_line(n, indent);
+      if ((n.cluster >= 0 && n.cluster < graph_.clusters.size() ? n.cluster : -1) == c) out += node_line(n, indent);
     for (int k = 0; k < graph_.clusters.size(); ++k) {
-      if (graph_.clusters[k].parent != c) continue;
+      if (cluster_parent(graph_, k) != c) continue;
       out += indent + "subgraph " + graph_.clusters[k].id + " {\n" + indent + "  label=" +
              dot_quoted(graph_.clusters[k].label) + ";\n";
       cluster(k, indent + "  ");

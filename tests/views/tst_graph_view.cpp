@@ -288,6 +288,17 @@ class TestGraphView : public QObject {
     QVERIFY(!view_->is_cluster_collapsed("cluster1"));
     QVERIFY(view_->cluster_item("cluster1"));
     QCOMPARE(view_->node_count(), expanded);
+
+    // A search finds nodes inside a collapsed cluster: it expands it.
+    view_->set_cluster_collapsed("cluster1", true);
+    QVERIFY(done.wait(30000));
+    QTest::keyClicks(view_->search_field(), "add_any");
+    QTest::keyClick(view_->search_field(), Qt::Key_Return);
+    QVERIFY(done.wait(30000));
+    QVERIFY(!view_->is_cluster_collapsed("cluster1"));
+    QVERIFY(view_->selected_node());
+    QCOMPARE(view_->selected_node()->lines().first(), QString("add_any"));
+    QVERIFY(view_->selected_node()->is_chosen());
   }
 
   void long_edges_of_a_deep_grad_become_stubs() {
@@ -423,22 +434,26 @@ class TestGraphView : public QObject {
     using Kind = jxr::views::GraphNodeData::Kind;
     g.nodes = {{Kind::Input, "x", "x", {"f32[]"}, {}, -1, -1},
                {Kind::Equation, "e", "sin", {}, {}, 7, 0},  // no types
-               {Kind::Equation, "q \"quoted\"", "cos", {"f32[]"}, {}, 0, 1},  // no such cluster
+               {Kind::Equation, "q \"quoted\"", "cos", {"f32[]"}, {}, 0, 5},  // no such cluster
                {Kind::Output, "o", "out 0", {}, {}, -1, -1}};   // no type
-    g.clusters = {{"c0", "jit", 3, 1}};  // no such parent
+    g.clusters = {{"c0", "jit", 1, 1}, {"c1", "pjit", 0, 1}};  // each the other's parent
     g.edges = {{"x", "e", "x", "f32[]"}, {"x", "nowhere", "x", "f32[]"}, {"e", "e", "y", "f32[]"},
                {"e", "q \"quoted\"", "y", "f32[]"}, {"q \"quoted\"", "o", "z", "f32[]"}};
     show(g);
     QCOMPARE(view_->node_count(), 4);
     QCOMPARE(view_->edge_items().size(), 3);
     QVERIFY(view_->cluster_item("c0"));
+    QVERIFY(!view_->cluster_item("c1"));  // empty: no frame
     check_geometry();
     QTemporaryDir dir;
     QString error;
     QVERIFY(view_->export_to(dir.filePath("g.dot"), &error));
     QFile dot(dir.filePath("g.dot"));
     QVERIFY(dot.open(QIODevice::ReadOnly));
-    QVERIFY(dot.readAll().contains("\"q \\\"quoted\\\"\" -> \"o\""));
+    const QByteArray text = dot.readAll();
+    QVERIFY(text.contains("\"q \\\"quoted\\\"\" -> \"o\""));
+    QVERIFY(text.contains("  \"q \\\"quoted\\\"\" [label=\"cos\""));  // at top level
+    QVERIFY(text.contains("subgraph c0 {"));
   }
 
   void magnitudes_colour_edges() {
