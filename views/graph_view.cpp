@@ -1,8 +1,8 @@
+// The graph panel: its items, canvas, Graphviz layout worker and exports.
 #include "views/graph_view.h"
 
 #include <graphviz/gvc.h>
 
-#include <QApplication>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QFileDialog>

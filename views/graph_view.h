@@ -7,7 +7,11 @@
 // a backward pass, weights read by both passes) are what makes `dot` slow
 // and the drawing a tangle: in graphs above a few dozen nodes they are cut
 // into a short stub at the reader, labelled with the variable; a click on
-// the stub jumps to where the variable is made.
+// the stub jumps to where the variable is made. Graphs of more than a few
+// hundred nodes are laid out in parts of consecutive equations, placed side
+// by side, so that layout time grows linearly (a 1,000-equation training
+// step: about 0.4 s). Graphviz is not thread-safe: one layout runs at a time
+// in the process, and a layout that a newer one superseded is dropped.
 #pragma once
 
 #include <QGraphicsItem>
