@@ -319,6 +319,11 @@ class GraphCanvas : public QGraphicsView {
     e->accept();
   }
   void keyPressEvent(QKeyEvent* e) override {
+    if (e->matches(QKeySequence::Find)) {
+      owner_->search_field()->setFocus();
+      owner_->search_field()->selectAll();
+      return;
+    }
     switch (e->key()) {
       case Qt::Key_Plus:
       case Qt::Key_Equal: owner_->zoom_in(); return;
@@ -369,6 +374,7 @@ GraphView::GraphView(QWidget* parent)
   button(tr("Fit"), tr("Fit the graph in the view (F)"), &GraphView::fit);
   button(tr("+"), tr("Zoom in (+, Ctrl+wheel)"), &GraphView::zoom_in);
   button(tr("\u2212"), tr("Zoom out (-, Ctrl+wheel)"), &GraphView::zoom_out);
+  status_->setObjectName(QStringLiteral("graph_status"));
   search_->setPlaceholderText(tr("Find node or variable (Enter: next)"));
   search_->setClearButtonEnabled(true);
   connect(search_, &QLineEdit::returnPressed, this, &GraphView::find_next);
@@ -781,7 +787,6 @@ void GraphView::show_layout(std::shared_ptr<const Drawn> drawn, const GraphLayou
   if (GraphNodeItem* chosen = node_items_.value(chosen_)) chosen->set_chosen(true);
   scene_seconds_ = clock.elapsed() / 1000.0;
   layout_seconds_ = layout.seconds;
-  status_->setText(tr("%n node(s)", nullptr, static_cast<int>(node_items_.size())));
 
   const QString focus = focus_after_layout_;
   focus_after_layout_.clear();
@@ -917,6 +922,11 @@ void GraphView::apply_magnitudes() {
     const double l = *it == 0 ? lo : std::log10(std::abs(*it));
     e->set_strength(hi > lo ? std::clamp((l - lo) / (hi - lo), 0.0, 1.0) : (std::isfinite(lo) ? 1.0 : 0.0), false);
   }
+  // The colour scale's ends, where the user sees the graph's size.
+  QString text = tr("%n node(s)", nullptr, static_cast<int>(node_items_.size()));
+  if (std::isfinite(lo))
+    text += tr("  |d| %1 blue \u2026 %2 red").arg(std::pow(10.0, lo), 0, 'g', 2).arg(std::pow(10.0, hi), 0, 'g', 2);
+  if (!running_) status_->setText(text);
 }
 
 // --- export ----------------------------------------------------------------

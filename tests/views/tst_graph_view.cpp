@@ -5,6 +5,7 @@
 #include <QGraphicsScene>
 #include <QGraphicsView>
 #include <QImage>
+#include <QLabel>
 #include <QLineEdit>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -472,6 +473,7 @@ class TestGraphView : public QObject {
     QVERIFY(pen_of("e").widthF() > pen_of("h").widthF());
     QCOMPARE(pen_of("g").style(), Qt::DashLine);       // NaN stands out
     QCOMPARE(pen_of("b").color(), plain.color());      // not given: plain
+    QVERIFY(view_->findChild<QLabel*>("graph_status")->text().contains("1e-06 blue \u2026 1e+03 red"));
     view_->set_edge_magnitudes({});
     QCOMPARE(pen_of("c").color(), plain.color());
     QCOMPARE(pen_of("g").style(), Qt::SolidLine);
@@ -490,6 +492,10 @@ class TestGraphView : public QObject {
     QCOMPARE(gv->transform().m11(), fitted);
     const QRectF visible = gv->mapToScene(gv->viewport()->rect()).boundingRect();
     QVERIFY(visible.adjusted(-1, -1, 1, 1).contains(view_->scene()->sceneRect()));
+    gv->setFocus();
+    QTest::keyClick(gv, Qt::Key_F, Qt::ControlModifier);
+    QVERIFY(view_->search_field()->hasFocus());
+    QCOMPARE(gv->transform().m11(), fitted);
   }
 };
 
