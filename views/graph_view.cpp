@@ -378,6 +378,8 @@ GraphView::GraphView(QWidget* parent)
   search_->setPlaceholderText(tr("Find node or variable (Enter: next)"));
   search_->setClearButtonEnabled(true);
   connect(search_, &QLineEdit::returnPressed, this, &GraphView::find_next);
+  search_->setMinimumWidth(160);
+  search_->setMaximumWidth(360);
   bar->addWidget(search_, 1);
   button(tr("Export\u2026"), tr("Save the graph as SVG, PNG or DOT"), [this] {
     const QString path = QFileDialog::getSaveFileName(this, tr("Export graph"), QStringLiteral("graph.svg"),
@@ -385,6 +387,7 @@ GraphView::GraphView(QWidget* parent)
     QString error;
     if (!path.isEmpty() && !export_to(path, &error)) status_->setText(error);
   });
+  bar->addStretch();
   bar->addWidget(status_);
   auto* layout = new QVBoxLayout(this);
   layout->setContentsMargins(0, 0, 0, 0);
