@@ -12,6 +12,7 @@
 #include <QMetaType>
 
 #include "views/array_data.h"
+#include "views/graph_data.h"
 
 namespace jxr::views {
 
@@ -25,6 +26,13 @@ struct VariableRow {
   QString contributions;  // vjp backward: the linear equations whose transposes added to the cotangent
   QString role;        // "in" or "out" of the equation (of the program at start and end)
   bool non_finite = false;  // value or derivative holds a NaN or an Inf
+};
+
+// How large a program variable's tangent (jvp) or cotangent (vjp) is: the
+// largest magnitude of its elements, NaN when one is NaN or infinite.
+struct Magnitude {
+  QString name;
+  double value = 0;
 };
 
 // A variable's values so far, for the inspector and hover tooltips: its
@@ -56,6 +64,10 @@ struct ProgramInfo {
   // equations it steps in reverse, and their first lines.
   QString linear_text;
   QVector<int> linear_lines;
+  // The shown program's dataflow graph, and a number that changes with the
+  // program (not with its mode or breakpoints), so the graph is laid out once.
+  GraphData graph;
+  int program_id = 0;
 };
 
 struct StepState {
@@ -67,6 +79,10 @@ struct StepState {
   QString event, reason;  // the stepper's words: `equation`, `breakpoint at equation` ...
   QString equation_text;
   QVector<VariableRow> variables;
+  // The derivatives this step computed; with `magnitudes_reset`, all so far
+  // (a restart or a step back replaces what a panel kept).
+  QVector<Magnitude> magnitudes;
+  bool magnitudes_reset = false;
 };
 
 class Session : public QObject {
@@ -87,6 +103,8 @@ class Session : public QObject {
   virtual QVector<int> source_lines() const { return {}; }
   virtual QString linear_text() const { return {}; }
   virtual QVector<int> linear_lines() const { return {}; }
+  virtual GraphData graph() const { return {}; }
+  virtual int program_id() const { return 0; }
   virtual QString source_file() const { return {}; }
   virtual QSet<int> source_breakpoints() const { return {}; }
   virtual QStringList primitive_breakpoints() const { return {}; }

@@ -22,6 +22,7 @@
 #include "views/console_view.h"
 #include "views/editor_view.h"
 #include "views/find_bar.h"
+#include "views/graph_view.h"
 #include "views/jaxpr_view.h"
 #include "views/script_panel.h"
 #include "views/theme.h"
@@ -70,6 +71,7 @@ MainWindow::MainWindow(views::Session& session, QWidget* parent)
       compare_(new ComparePanel(session, this)),
       inspector_(new views::ValueInspector(this)),
       inspect_what_(new QComboBox(this)),
+      graph_(new views::GraphView(this)),
       traces_(new views::TraceBrowser(this)),
       mode_(new QComboBox(this)),
       status_(new QLabel(this)) {
@@ -108,12 +110,14 @@ MainWindow::MainWindow(views::Session& session, QWidget* parent)
   inspector_column->setContentsMargins(2, 2, 2, 2);
   inspector_column->addWidget(inspect_what_);
   inspector_column->addWidget(inspector_, 1);
+  QDockWidget* graph_dock = add_dock(tr("Graph"), "graph_dock", graph_, Qt::RightDockWidgetArea);
   QDockWidget* inspector_dock = add_dock(tr("Inspector"), "inspector_dock", inspector_panel, Qt::RightDockWidgetArea);
+  tabifyDockWidget(graph_dock, inspector_dock);
   QDockWidget* compare_dock = add_dock(tr("Compare"), "compare_dock", compare_, Qt::RightDockWidgetArea);
   QDockWidget* traces_dock = add_dock(tr("Traces"), "traces_dock", traces_, Qt::RightDockWidgetArea);
   tabifyDockWidget(inspector_dock, compare_dock);
   tabifyDockWidget(compare_dock, traces_dock);
-  inspector_dock->raise();
+  graph_dock->raise();
   replay_ = dynamic_cast<ReplaySession*>(&session) != nullptr;
   status_->setObjectName("status");
   statusBar()->addWidget(status_, 1);
@@ -139,6 +143,16 @@ MainWindow::MainWindow(views::Session& session, QWidget* parent)
     script_->editor()->setFocus();
   });
   connect(variables_, &views::VariablesView::variable_activated, this, &MainWindow::inspect);
+  // The graph is laid out once per program, not per mode or breakpoint.
+  connect(&session_, &views::Session::loaded, this, [this] {
+    if (session_.program_id() == graph_program_) return;
+    graph_program_ = session_.program_id();
+    magnitudes_.clear();
+    graph_->set_edge_magnitudes({});
+    graph_->set_graph(session_.graph());
+  });
+  connect(&session_, &views::Session::stepped, this, &MainWindow::show_graph_state);
+  connect(graph_, &views::GraphView::equation_activated, jaxpr_, &views::JaxprView::select_equation);
   connect(&session_, &views::Session::value_ready, this, [this](const views::VariableValue& v) {
     if (v.name != inspecting_) return;
     inspected_ = v;
@@ -358,6 +372,14 @@ void MainWindow::build_menus() {
     });
   }
   view_->addAction(tr("&Reset Layout"), this, [this] { restoreState(default_state_); });
+}
+
+void MainWindow::show_graph_state(const views::StepState& s) {
+  // In the backward phase the equation is the linear jaxpr's, which the graph does not draw.
+  graph_->set_current_equation(s.backward ? -1 : s.equation);
+  if (s.magnitudes_reset) magnitudes_.clear();
+  for (const views::Magnitude& m : s.magnitudes) magnitudes_.insert(m.name, m.value);
+  if (s.magnitudes_reset || !s.magnitudes.isEmpty()) graph_->set_edge_magnitudes(magnitudes_);
 }
 
 void MainWindow::inspect(const QString& name) {

@@ -5,6 +5,7 @@
 // recent files and themes; a status bar with the phase, step and stop reason.
 #pragma once
 
+#include <QHash>
 #include <QMainWindow>
 
 #include "views/session.h"
@@ -17,6 +18,7 @@ class QMenu;
 
 namespace jxr::views {
 class ConsoleView;
+class GraphView;
 class JaxprView;
 class ScriptPanel;
 class TraceBrowser;
@@ -49,6 +51,7 @@ class MainWindow : public QMainWindow {
   views::ConsoleView* console() const { return console_; }
   ComparePanel* compare_panel() const { return compare_; }
   views::ValueInspector* inspector() const { return inspector_; }
+  views::GraphView* graph_view() const { return graph_; }
   // Which of the inspected variable's arrays the inspector shows: 0 its value, 1 its tangent or cotangent.
   QComboBox* inspect_box() const { return inspect_what_; }
   // Opens `name`'s values in the inspector (as a double-click in the variables panel does).
@@ -79,6 +82,7 @@ class MainWindow : public QMainWindow {
   void show_state(const views::StepState& s);
   void show_error(const QString& message);
   void show_inspected();
+  void show_graph_state(const views::StepState& s);
 
   views::Session& session_;
   views::JaxprView* jaxpr_;
@@ -89,6 +93,9 @@ class MainWindow : public QMainWindow {
   ComparePanel* compare_;
   views::ValueInspector* inspector_;
   QComboBox* inspect_what_;
+  views::GraphView* graph_;
+  int graph_program_ = -1;  // the session's program_id the graph shows
+  QHash<QString, double> magnitudes_;  // the derivatives so far, for the graph's edges
   views::TraceBrowser* traces_;
   QString trace_path_;  // the trace listed in the Traces panel
   bool replay_ = false;

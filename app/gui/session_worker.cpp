@@ -11,6 +11,7 @@
 #endif
 #include "app/cli/json_values.h"
 #include "app/cli/transform.h"
+#include "app/gui/graph_convert.h"
 #include "app/gui/trace_io.h"
 #include "engine/core/error.h"
 #include "engine/jaxpr/parse.h"
@@ -76,6 +77,34 @@ QVector<int> first_lines(const QString& text, const Jaxpr& jaxpr) {
     lines.push_back(from);
   }
   return lines;
+}
+
+double magnitude(const Array& a) {
+  double m = 0;
+  for (double d : a.to_doubles()) {
+    if (!std::isfinite(d)) return std::nan("");
+    m = std::max(m, std::abs(d));
+  }
+  return m;
+}
+
+// The derivatives `s` shows, keyed by the program's variables: jvp's
+// tangents; vjp's cotangents, which the backward phase's linear variables
+// carry for a program variable (`primal_name`) and the end for the inputs.
+QVector<views::Magnitude> magnitudes(const StepSnapshot& s) {
+  QVector<views::Magnitude> out;
+  const bool backward_or_end = s.phase == StepPhase::Backward || s.event == StepEvent::Finished;
+  for (const auto* vars : {&s.inputs, &s.outputs})
+    for (const VarSnapshot& v : *vars) {
+      if (v.literal) continue;
+      if (s.mode == StepMode::Jvp && v.tangent.defined())
+        out.push_back({QString::fromStdString(v.name), magnitude(v.tangent)});
+      if (s.mode == StepMode::Vjp && backward_or_end && v.cotangent.defined()) {
+        const std::string& name = s.phase == StepPhase::Backward ? v.primal_name : v.name;
+        if (!name.empty()) out.push_back({QString::fromStdString(name), magnitude(v.cotangent)});
+      }
+    }
+  return out;
 }
 
 views::StepState to_state(const StepSnapshot& s) {
@@ -276,8 +305,10 @@ void SessionWorker::load(ClosedJaxpr program, bool transformed) {
   for (const Eqn& e : jaxpr.eqns)
     info_.source_lines.push_back(!script.empty() && e.source.file == script ? e.source.line : 0);
   info_.breakpoints.clear();
+  info_.graph = graph_data(jaxpr);
+  ++info_.program_id;
   announce(Loaded);
-  emit stepped(to_state(stepper_->restart()));
+  emit stepped(state_of(stepper_->restart()));
 }
 
 void SessionWorker::rebuild() {
@@ -339,6 +370,22 @@ void SessionWorker::on_step(const StepSnapshot& s) {
   history_.push_back(s);
 }
 
+views::StepState SessionWorker::state_of(const StepSnapshot& s) {
+  views::StepState st = to_state(s);
+  if (s.mode == StepMode::Eval) {
+    // No derivatives: a panel keeping some from another mode drops them.
+    st.magnitudes_reset = s.event == StepEvent::Start;
+    return st;
+  }
+  // The derivatives of every step since the last state sent; all of them
+  // when steps were undone (or at the start).
+  const size_t from = s.event == StepEvent::Start || history_.size() < reported_ ? 0 : reported_;
+  st.magnitudes_reset = from == 0;
+  for (size_t k = from; k < history_.size(); ++k) st.magnitudes += magnitudes(history_[k]);
+  reported_ = history_.size();
+  return st;
+}
+
 void SessionWorker::set_mode(views::Mode m) {
   if (m != info_.mode) {
     info_.mode = m;
@@ -346,7 +393,7 @@ void SessionWorker::set_mode(views::Mode m) {
       try {
         rebuild();
         announce(Loaded);
-        emit stepped(to_state(stepper_->restart()));
+        emit stepped(state_of(stepper_->restart()));
       } catch (const std::exception& e) {
         emit error(QString::fromStdString(e.what()));
       }
@@ -359,7 +406,7 @@ void SessionWorker::request(StepSnapshot (Stepper::*op)()) {
   if (stepper_) {
     try {
       const bool was_finished = stepper_->finished();
-      views::StepState st = to_state(((*stepper_).*op)());
+      views::StepState st = state_of(((*stepper_).*op)());
       emit stepped(st);
       if (st.finished && !was_finished) emit finished(st);
     } catch (const std::exception& e) {

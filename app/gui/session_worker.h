@@ -69,6 +69,8 @@ class SessionWorker : public QObject, private StepObserver {
   void apply_breakpoints(Stepper& s) const;
   // Runs a stepper request, reporting its snapshot or its error.
   void request(StepSnapshot (Stepper::*op)());
+  // The panels' copy of `s`, with the derivatives computed since the last one.
+  views::StepState state_of(const StepSnapshot& s);
   void announce(Change what);
 
   std::optional<QString> args_json_;
@@ -87,6 +89,7 @@ class SessionWorker : public QObject, private StepObserver {
   // Every snapshot since the start, up to the current step: the values of
   // the variables already computed.
   std::vector<StepSnapshot> history_;
+  size_t reported_ = 0;  // the history's length when the last state was sent
 };
 
 }  // namespace jxr::gui

@@ -31,6 +31,8 @@ class StepperSession : public views::Session {
   QVector<int> source_lines() const override { return info_.source_lines; }
   QString linear_text() const override { return info_.linear_text; }
   QVector<int> linear_lines() const override { return info_.linear_lines; }
+  views::GraphData graph() const override { return info_.graph; }
+  int program_id() const override { return info_.program_id; }
   QString source_file() const override { return info_.source_file; }
   QSet<int> source_breakpoints() const override { return info_.source_breakpoints; }
   QStringList primitive_breakpoints() const override { return info_.primitive_breakpoints; }

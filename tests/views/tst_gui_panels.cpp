@@ -6,6 +6,8 @@
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDockWidget>
+#include <QGraphicsView>
+#include <QSignalSpy>
 #include <QLabel>
 #include <QLineEdit>
 #include <QSortFilterProxyModel>
@@ -21,6 +23,7 @@
 #include "app/gui/main_window.h"
 #include "app/gui/stepper_session.h"
 #include "views/array_table_model.h"
+#include "views/graph_view.h"
 #include "views/jaxpr_view.h"
 #include "views/trace_browser.h"
 #include "views/value_inspector.h"
@@ -119,7 +122,8 @@ class TestGuiPanels : public QObject {
     tree->expandAll();
     tree->setCurrentIndex(run);
     tree->setFocus();
-    const QSet<QWidget*> before(QApplication::topLevelWidgets().begin(), QApplication::topLevelWidgets().end());
+    const QWidgetList tops = QApplication::topLevelWidgets();
+    const QSet<QWidget*> before(tops.begin(), tops.end());
     QTest::keyClick(tree, Qt::Key_Return);
     MainWindow* replay = nullptr;
     for (QWidget* w : QApplication::topLevelWidgets())
@@ -139,6 +143,38 @@ class TestGuiPanels : public QObject {
                  "a f32[5] [2.0, 3.0, 4.0, 5.0, 6.0] [4.0, 2.0, 0.0, 0.0, 0.0] in");
     QCOMPARE(variable_rows(window_->variables_view()).first(), variable_rows(replay->variables_view()).first());
     replay->close();
+  }
+
+  void graph_follows_the_stepper_both_ways() {
+    open();
+    jxr::views::GraphView* graph = window_->graph_view();
+    QVERIFY(window_->dock("graph_dock")->isVisible());
+    QTRY_VERIFY(!graph->is_layout_running() && graph->node_count() > 0);
+    // Nodes: the input, eight equations, the output.
+    QCOMPARE(graph->node_count(), 10);
+    key(window_.get(), Qt::Key_F10);
+    key(window_.get(), Qt::Key_F10);
+    QVERIFY(graph->node_item("eqn1")->is_current());
+    QVERIFY(!graph->node_item("eqn0")->is_current());
+    // A click on a node selects its equation in the jaxpr panel.
+    jxr::views::GraphNodeItem* mul = graph->node_item("eqn6");
+    QGraphicsView* gv = graph->graphics_view();
+    gv->centerOn(mul);
+    QTest::mouseClick(gv->viewport(), Qt::LeftButton, {}, gv->mapFromScene(mul->sceneBoundingRect().center()));
+    QCOMPARE(window_->jaxpr_view()->selected_equation(), 6);
+    // jvp: edges take the colour of their tangent's size as it propagates.
+    set_mode("jvp");
+    auto pen_of = [graph](const QString& var) {
+      for (jxr::views::GraphEdgeItem* e : graph->edge_items())
+        if (e->var() == var) return e->pen();
+      return QPen();
+    };
+    const QPen plain = pen_of("h");
+    key(window_.get(), Qt::Key_F5);
+    QVERIFY(pen_of("h").color() != plain.color() || pen_of("h").widthF() != plain.widthF());
+    // Back in eval, the colours go.
+    set_mode("eval");
+    QCOMPARE(pen_of("h").color(), plain.color());
   }
 
   void find_bar_searches_and_filters() {
