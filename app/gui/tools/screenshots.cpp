@@ -11,6 +11,7 @@
 
 #include "app/gui/main_window.h"
 #include "app/gui/stepper_session.h"
+#include "views/graph_view.h"
 #include "views/theme.h"
 
 namespace {
@@ -25,6 +26,16 @@ void settle(StepperSession& s, int ms = 20000) {
   t.start();
   while ((!s.idle() || s.busy()) && t.elapsed() < ms) QApplication::processEvents(QEventLoop::AllEvents, 50);
   for (int i = 0; i < 20; ++i) QApplication::processEvents(QEventLoop::AllEvents, 10);
+}
+
+// Also waits for the graph's layout, which runs on a worker of its own.
+void settle_graph(StepperSession& s, MainWindow& w) {
+  settle(s);
+  QElapsedTimer t;
+  t.start();
+  while (w.graph_view()->is_layout_running() && t.elapsed() < 30000)
+    QApplication::processEvents(QEventLoop::AllEvents, 50);
+  settle(s);
 }
 
 bool save(QWidget* w, const QDir& dir, const QString& name) {
@@ -74,6 +85,11 @@ int main(int argc, char** argv) {
     window.inspect(QStringLiteral("a"));
     settle(session);
     ok = save(&window, dir, QStringLiteral("main_window") + suffix) && ok;
+    window.dock(QStringLiteral("graph_dock"))->raise();
+    settle_graph(session, window);
+    window.graph_view()->fit();
+    settle(session);
+    ok = save(&window, dir, QStringLiteral("graph") + suffix) && ok;
     if (theme == jxr::views::ThemeKind::Dark) break;
 
     // The backward pass of vjp: the linear jaxpr, cotangents and where they came from.
@@ -84,12 +100,33 @@ int main(int argc, char** argv) {
     settle(session);
     ok = save(&window, dir, QStringLiteral("backward_pass")) && ok;
 
-    // The small MLP's gradient, compared with the loss it came from.
+    // The small MLP's gradient: its graph, and f against grad(f) in Compare.
     window.open_bundled(QStringLiteral("mlp_grad.py"));
+    settle(session);
+    mode->setCurrentIndex(mode->findText(QStringLiteral("jvp")));
+    emit mode->activated(mode->currentIndex());
+    settle(session);
+    session.continue_run();
+    window.dock(QStringLiteral("graph_dock"))->raise();
+    settle_graph(session, window);
+    ok = save(&window, dir, QStringLiteral("mlp_grad_graph")) && ok;
+    window.open_bundled(QStringLiteral("seed.py"));
+    settle(session);
+    session.load_transform(QStringLiteral("vmap(grad(f))"));
     settle(session);
     window.dock(QStringLiteral("compare_dock"))->raise();
     settle(session);
-    ok = save(&window, dir, QStringLiteral("mlp_grad")) && ok;
+    ok = save(&window, dir, QStringLiteral("compare")) && ok;
+
+    // A NaN caught where it is made, its array in the inspector.
+    window.open_bundled(QStringLiteral("nan.py"));
+    settle(session);
+    session.set_break_on_non_finite(true);
+    session.continue_run();
+    settle(session);
+    window.inspect(QStringLiteral("c"));
+    settle(session);
+    ok = save(&window, dir, QStringLiteral("nan_breakpoint")) && ok;
   }
   return ok ? 0 : 1;
 }
