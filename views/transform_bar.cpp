@@ -32,6 +32,7 @@ TransformBar::TransformBar(Session& session, QWidget* parent)
       {"jacfwd", "jacfwd(f)", "The Jacobian by forward mode"},
       {"jacrev", "jacrev(f)", "The Jacobian by reverse mode"},
       {"hessian", "hessian(f)", "The Hessian: jacfwd(jacrev(f))"},
+      {"jit", "jit(f)", "f staged as one jit equation, its body the jaxpr: what jax.jit compiles"},
   };
   for (const Choice& c : kChoices) {
     auto* b = new QToolButton(this);

@@ -39,6 +39,7 @@ commands:
                                  or a comma list with one per input
       --axis-size N              batch size of the inputs --vmap maps (default 2)
       --jacfwd, --jacrev, --hessian   with respect to input 0
+      --jit                      jax.jit(f): the function as one jit equation
   record SOURCE --args JSON -o FILE [--fn NAME] [--mode eval|jvp|vjp] [--transform CHAIN]
                                  step a jaxpr file or a Python function to the end and
                                  record every step's values into a trace (record --help)

@@ -126,6 +126,13 @@ std::pair<TreeFn, std::vector<Tree>> apply_step(const TransformStep& step, const
     case Kind::Jacfwd: return {jacfwd(g), ex};
     case Kind::Jacrev: return {jacrev(g), ex};
     case Kind::Hessian: return {hessian(g), ex};
+    case Kind::Jit: {
+      // The function is f, as chain_text names it: `jit[name=f]`.
+      JitOptions o;
+      o.name = "f";
+      Jitted j = jit(g, o);
+      return {[j](const std::vector<Tree>& a) { return j(a); }, ex};
+    }
     case Kind::Vmap: {
       std::vector<std::optional<int>> axes = step.axes;
       if (axes.size() == 1) axes.assign(n, axes[0]);
@@ -182,6 +189,8 @@ std::optional<std::string> parse_transform_flags(const std::vector<std::string>&
       step.kind = Kind::Jacrev;
     } else if (a == "--hessian") {
       step.kind = Kind::Hessian;
+    } else if (a == "--jit") {
+      step.kind = Kind::Jit;
     } else if (a == "--grad") {
       step.kind = Kind::Grad;
     } else if (a.rfind("--grad=", 0) == 0) {
@@ -221,7 +230,7 @@ std::optional<std::string> parse_transform_chain(std::string_view chain, Transfo
   // The same steps as the flags would give, so both spellings share one parser.
   static constexpr std::pair<std::string_view, std::string_view> kFlags[] = {
       {"jvp", "--jvp"},       {"vjp", "--vjp"},       {"grad", "--grad"},      {"vmap", "--vmap=0"},
-      {"jacfwd", "--jacfwd"}, {"jacrev", "--jacrev"}, {"hessian", "--hessian"}};
+      {"jacfwd", "--jacfwd"}, {"jacrev", "--jacrev"}, {"hessian", "--hessian"}, {"jit", "--jit"}};
   auto flag_of = [](std::string_view name) -> std::optional<std::string> {
     for (const auto& [word, flag] : kFlags)
       if (word == name) return std::string(flag);
@@ -242,7 +251,7 @@ std::optional<std::string> parse_transform_chain(std::string_view chain, Transfo
     std::optional<std::string> flag = flag_of(*it);
     if (!flag)
       return "unknown transformation '" + *it + "' in '" + std::string(chain) +
-             "' (jvp, vjp, grad, vmap, jacfwd, jacrev, hessian)";
+             "' (jvp, vjp, grad, vmap, jacfwd, jacrev, hessian, jit)";
     flags.push_back(*flag);
   }
   TransformSpec parsed;

@@ -1,6 +1,6 @@
 // `jaxray-cli jaxpr transform`: a parsed jaxpr, as the function
 // f(*args) = eval_closed_jaxpr(jaxpr, args), through a chain of
-// transformations (jvp, vjp, grad, vmap, jacfwd, jacrev, hessian), traced
+// transformations (jvp, vjp, grad, vmap, jacfwd, jacrev, hessian, jit), traced
 // back to a jaxpr with make_jaxpr.
 #pragma once
 
@@ -16,7 +16,7 @@
 namespace jxr::cli {
 
 struct TransformStep {
-  enum class Kind { Jvp, Vjp, Grad, Vmap, Jacfwd, Jacrev, Hessian };
+  enum class Kind { Jvp, Vjp, Grad, Vmap, Jacfwd, Jacrev, Hessian, Jit };
   Kind kind = Kind::Grad;
   std::string flag;                      // as written on the command line, for messages
   std::vector<int> argnums = {0};        // --grad

@@ -161,6 +161,9 @@ void TestCli::transform_matches_jax_data() {
   QTest::newRow("vmap none,0 axis-size 3")
       << "two_args" << QStringList{"--vmap=none,0", "--axis-size", "3"} << "two_args.vmap3";
   QTest::newRow("vjp two outputs") << "two_outputs" << QStringList{"--vjp"} << "two_outputs.vjp";
+  QTest::newRow("jit") << "sin_mul" << QStringList{"--jit"} << "sin_mul.jit";
+  QTest::newRow("grad of jit") << "sin_mul" << QStringList{"--jit", "--grad"} << "sin_mul.jit.grad";
+  QTest::newRow("jit of grad") << "sin_mul" << QStringList{"--grad", "--jit"} << "sin_mul.grad.jit";
 }
 
 void TestCli::transform_matches_jax() {

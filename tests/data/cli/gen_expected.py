@@ -28,6 +28,11 @@ def two_outputs(x):
     return jnp.sin(x), x * x
 
 
+def f(x):
+    # `jaxray-cli jaxpr transform --jit` names the program f, as jax.jit names a def.
+    return sin_mul(x)
+
+
 def jvp_of(g, n):
     return lambda *a: jax.jvp(g, a[:n], a[n:])
 
@@ -62,6 +67,9 @@ cases = {
     "two_args.jvp": (jvp_of(two_args, 2), [s, s, s, s]),
     "two_args.vmap3": (jax.vmap(two_args, in_axes=(None, 0)), [s, jnp.zeros(3, f32)]),
     "two_outputs.vjp": (vjp_of(two_outputs, 1, 2), [s, s, s]),
+    "sin_mul.jit": (jax.jit(f), [s]),
+    "sin_mul.jit.grad": (jax.grad(jax.jit(f)), [s]),
+    "sin_mul.grad.jit": (jax.jit(jax.grad(f)), [s]),
 }
 for name, (fn, args) in cases.items():
     write(name + ".expected", jax.make_jaxpr(fn)(*args))
