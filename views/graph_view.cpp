@@ -876,6 +876,16 @@ void GraphView::find_next() {
   status_->setText(tr("no node matches \u201c%1\u201d").arg(text));
 }
 
+void GraphView::select_equation(int equation) {
+  for (GraphNodeItem* n : node_order_)
+    if (n->equation() == equation && n->kind() == GraphNodeItem::Kind::Equation) {
+      select(n);
+      canvas_->ensureVisible(n, 40, 40);
+      return;
+    }
+  select(nullptr);
+}
+
 void GraphView::set_current_equation(int equation) {
   current_equation_ = equation;
   apply_current();

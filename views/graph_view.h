@@ -145,6 +145,9 @@ class GraphView : public QWidget {
   // Highlights the equation's node (or the cluster holding it) and scrolls
   // to it; -1 clears the highlight.
   void set_current_equation(int equation);
+  // Selects the equation's node (as a click on it would, without the
+  // signal) and scrolls to it: the equation was chosen in another panel.
+  void select_equation(int equation);
   // Colours edges by the magnitude of their variable's tangent or cotangent
   // on a log scale; empty: plain edges.
   void set_edge_magnitudes(QHash<QString, double> magnitudes);

@@ -171,6 +171,12 @@ void JaxprView::resizeEvent(QResizeEvent* e) {
   margin_->setGeometry(r.left(), r.top(), kMarginWidth, r.height());
 }
 
+void JaxprView::mouseReleaseEvent(QMouseEvent* e) {
+  QPlainTextEdit::mouseReleaseEvent(e);
+  const int eqn = linear_ || e->button() != Qt::LeftButton ? -1 : cursor_equation();
+  if (eqn >= 0) emit equation_clicked(eqn);
+}
+
 void JaxprView::keyPressEvent(QKeyEvent* e) {
   if (e->key() == Qt::Key_F9 && e->modifiers() == Qt::NoModifier) {
     toggle_breakpoint_at_cursor();

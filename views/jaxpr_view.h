@@ -43,9 +43,14 @@ class JaxprView : public QPlainTextEdit {
   // Moves to the next (or previous) bookmark after the cursor, wrapping; -1: none.
   int next_bookmark(bool backwards = false);
 
+ signals:
+  // The user clicked an equation of the program (not the linear jaxpr).
+  void equation_clicked(int equation);
+
  protected:
   void resizeEvent(QResizeEvent* e) override;
   void keyPressEvent(QKeyEvent* e) override;
+  void mouseReleaseEvent(QMouseEvent* e) override;
   // Hovering a variable asks the session for its value, shown when it comes.
   bool viewportEvent(QEvent* e) override;
 

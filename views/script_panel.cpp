@@ -112,6 +112,14 @@ void ScriptPanel::run() {
   session_.run_script(editor_->text(), file_.isEmpty() ? QStringLiteral("<script>") : file_, call);
 }
 
+void ScriptPanel::show_equation_source(int equation) {
+  const QVector<int> lines = session_.source_lines();
+  if (session_.source_file() != file_ || equation < 0 || equation >= lines.size() || lines[equation] <= 0)
+    return editor_->set_linked_lines({});
+  editor_->set_linked_lines({lines[equation]});
+  editor_->ensureLineVisible(lines[equation] - 1);
+}
+
 void ScriptPanel::show_state(const StepState& s) {
   const QVector<int> lines = session_.source_lines();
   const bool ours = session_.source_file() == file_;

@@ -35,6 +35,8 @@ class ScriptPanel : public QWidget {
   QString file() const { return file_; }
   // Traces the call in the script as it is in the editor.
   void run();
+  // Marks the source line of `equation` (chosen in another panel) and scrolls to it.
+  void show_equation_source(int equation);
 
   // The call of the last `# jaxray: CALL` comment of `source`, or empty.
   static QString call_in(const QString& source);

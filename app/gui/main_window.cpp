@@ -152,7 +152,15 @@ MainWindow::MainWindow(views::Session& session, QWidget* parent)
     graph_->set_graph(session_.graph());
   });
   connect(&session_, &views::Session::stepped, this, &MainWindow::show_graph_state);
-  connect(graph_, &views::GraphView::equation_activated, jaxpr_, &views::JaxprView::select_equation);
+  // An equation chosen in one of the jaxpr, graph and script panels is shown in the others.
+  connect(graph_, &views::GraphView::equation_activated, this, [this](int e) {
+    jaxpr_->select_equation(e);
+    script_->show_equation_source(e);
+  });
+  connect(jaxpr_, &views::JaxprView::equation_clicked, this, [this](int e) {
+    graph_->select_equation(e);
+    script_->show_equation_source(e);
+  });
   connect(&session_, &views::Session::value_ready, this, [this](const views::VariableValue& v) {
     if (v.name != inspecting_) return;
     inspected_ = v;
@@ -175,7 +183,9 @@ MainWindow::MainWindow(views::Session& session, QWidget* parent)
   });
   connect(compare_, &ComparePanel::shown_equation_activated, jaxpr_, &views::JaxprView::select_equation);
   connect(script_, &views::ScriptPanel::equations_selected, this, [this](const QVector<int>& equations) {
-    if (!equations.isEmpty()) jaxpr_->select_equation(equations.first());
+    if (equations.isEmpty()) return;
+    jaxpr_->select_equation(equations.first());
+    graph_->select_equation(equations.first());
   });
 
   resize(1280, 800);

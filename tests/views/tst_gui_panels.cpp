@@ -162,6 +162,12 @@ class TestGuiPanels : public QObject {
     gv->centerOn(mul);
     QTest::mouseClick(gv->viewport(), Qt::LeftButton, {}, gv->mapFromScene(mul->sceneBoundingRect().center()));
     QCOMPARE(window_->jaxpr_view()->selected_equation(), 6);
+    // And a click on an equation in the jaxpr panel selects its node.
+    auto* view = window_->jaxpr_view();
+    const QTextBlock line = view->document()->findBlockByNumber(4);  // e = squeeze d, equation 3
+    QTest::mouseClick(view->viewport(), Qt::LeftButton, {}, view->cursorRect(QTextCursor(line)).center());
+    QVERIFY(graph->selected_node());
+    QCOMPARE(graph->selected_node()->id(), "eqn3");
     // jvp: edges take the colour of their tangent's size as it propagates.
     set_mode("jvp");
     auto pen_of = [graph](const QString& var) {

@@ -102,6 +102,13 @@ class TestGuiScript : public QObject {
     // Putting the cursor on the source line selects its first equation.
     script()->editor()->setCursorPosition(7, 4);
     QTRY_COMPARE(window_->jaxpr_view()->selected_equation(), 0);
+    // A click on an equation marks its source line.
+    script()->editor()->set_linked_lines({});
+    auto* view = window_->jaxpr_view();
+    const QPoint at = view->cursorRect(QTextCursor(view->document()->findBlockByNumber(3))).center();
+    QTest::mouseClick(view->viewport(), Qt::LeftButton, {}, at);
+    const unsigned linked = 1u << jxr::views::EditorView::LinkedLineMarker;
+    QCOMPARE(script()->editor()->markersAtLine(7) & linked, linked);
   }
 
   void hover_shows_a_value_once_computed() {
