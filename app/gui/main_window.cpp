@@ -3,6 +3,10 @@
 #include <QActionGroup>
 #include <QCloseEvent>
 #include <QComboBox>
+#include <QDialog>
+#include <QDialogButtonBox>
+#include <QFormLayout>
+#include <QTabWidget>
 #include <QDockWidget>
 #include <QFile>
 #include <QFileDialog>
@@ -17,9 +21,11 @@
 #include <QVBoxLayout>
 
 #include "app/gui/compare_panel.h"
+#include "app/gui/diff_convert.h"
 #include "app/gui/replay_session.h"
 #include "app/gui/trace_catalog_reader.h"
 #include "views/console_view.h"
+#include "views/diff_view.h"
 #include "views/editor_view.h"
 #include "views/find_bar.h"
 #include "views/graph_view.h"
@@ -239,6 +245,34 @@ void MainWindow::build_menus() {
     if (!path.isEmpty()) open_trace(path);
   });
   open_trace_action->setObjectName("open_trace");
+  QAction* runs = file->addAction(tr("Compare Two &Runs…"), this, [this] {
+    const views::TraceCatalog& catalog = traces_->model()->catalog();
+    if (catalog.runs.isEmpty()) return show_error(tr("open a trace with runs first (File > Open Trace)"));
+    QDialog dialog(this);
+    dialog.setWindowTitle(tr("Compare two runs"));
+    auto* left = new QComboBox(&dialog);
+    auto* right = new QComboBox(&dialog);
+    for (const views::RunEntry& r : catalog.runs) {
+      QString chain;
+      for (const views::JaxprEntry& j : catalog.jaxprs)
+        if (j.id == r.jaxpr_id) chain = j.chain;
+      const QString label = tr("run %1 · %2 · %3").arg(r.id).arg(r.mode, chain);
+      left->addItem(label, r.id);
+      right->addItem(label, r.id);
+    }
+    right->setCurrentIndex(std::min(1, right->count() - 1));
+    auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, &dialog);
+    connect(buttons, &QDialogButtonBox::accepted, &dialog, &QDialog::accept);
+    connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
+    auto* form = new QFormLayout(&dialog);
+    form->addRow(tr("Left:"), left);
+    form->addRow(tr("Right:"), right);
+    form->addRow(buttons);
+    if (dialog.exec() == QDialog::Accepted)
+      compare_runs(left->currentData().toLongLong(), right->currentData().toLongLong());
+  });
+  runs->setObjectName("compare_runs");
+  runs->setToolTip(tr("The values, tangents and cotangents two runs of the listed trace recorded, side by side"));
   file->addSeparator();
   QAction* save = file->addAction(tr("&Save Script"), QKeySequence::Save, this, [this] { save_script(false); });
   save->setObjectName("save_script");
@@ -424,6 +458,19 @@ bool MainWindow::open_trace(const QString& path) {
   trace_path_ = path;
   dock("traces_dock")->show();
   dock("traces_dock")->raise();
+  return true;
+}
+
+bool MainWindow::compare_runs(qint64 left_run, qint64 right_run) {
+  try {
+    compare_->diff_view()->set_values(value_diff_rows(run_arrays(trace_path_, left_run), run_arrays(trace_path_, right_run)));
+  } catch (const std::exception& e) {
+    show_error(QString::fromUtf8(e.what()));
+    return false;
+  }
+  dock("compare_dock")->show();
+  dock("compare_dock")->raise();
+  compare_->diff_view()->tabs()->setCurrentIndex(1);
   return true;
 }
 

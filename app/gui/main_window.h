@@ -64,6 +64,8 @@ class MainWindow : public QMainWindow {
   // A window of its own replaying run `run_id` of the trace at `path`.
   MainWindow* open_replay(const QString& path, qint64 run_id);
   views::TraceBrowser* trace_browser() const { return traces_; }
+  // The values, tangents and cotangents of two runs of the listed trace, side by side in Compare's Values tab.
+  bool compare_runs(qint64 left_run, qint64 right_run);
   // A replay window: no script to run, and its layout is not remembered.
   bool is_replay() const { return replay_; }
   QComboBox* mode_box() const { return mode_; }

@@ -4,6 +4,8 @@
 #include <QFileInfo>
 #include <QHash>
 #include <exception>
+#include <map>
+#include <optional>
 #include <string>
 
 #include "engine/core/error.h"
@@ -73,6 +75,33 @@ views::TraceCatalog read_catalog(const QString& path) {
     // The store's messages name the file; others (a file system error) get it here.
     const std::string what = e.what();
     throw Error(ErrorKind::Runtime, what.find(p) == std::string::npos ? p + ": " + what : what);
+  }
+}
+
+std::vector<std::pair<std::string, Array>> run_arrays(const QString& path, qint64 run_id) {
+  try {
+    trace::TraceReader reader(path.toStdString());
+    std::vector<trace::ValueInfo> values;
+    for (const trace::StepInfo& step : reader.steps(run_id))
+      for (trace::ValueInfo& v : reader.step_values(step.id)) values.push_back(std::move(v));
+    for (trace::ValueInfo& v : reader.run_values(run_id)) values.push_back(std::move(v));
+    std::vector<std::pair<std::string, Array>> out;
+    std::map<std::string, size_t> where;
+    for (const trace::ValueInfo& v : values) {
+      std::optional<Array> data = reader.value_data(v.id);
+      if (!data) continue;
+      const std::string key =
+          v.role == trace::Role::Primal ? v.name : v.name + " (" + std::string(trace::to_string(v.role)) + ")";
+      if (auto it = where.find(key); it != where.end()) {
+        out[it->second].second = std::move(*data);
+      } else {
+        where.emplace(key, out.size());
+        out.emplace_back(key, std::move(*data));
+      }
+    }
+    return out;
+  } catch (const std::exception& e) {
+    throw Error(ErrorKind::Value, path.toStdString() + ": run " + std::to_string(run_id) + ": " + e.what());
   }
 }
 

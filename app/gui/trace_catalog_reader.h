@@ -3,7 +3,11 @@
 #pragma once
 
 #include <QString>
+#include <string>
+#include <utility>
+#include <vector>
 
+#include "engine/core/array.h"
 #include "views/trace_catalog.h"
 
 namespace jxr::gui {
@@ -15,5 +19,12 @@ views::TraceCatalog read_catalog(const QString& path);
 // `program` for the program itself (a bare name), else its outermost
 // transformation (`grad` for `grad(vmap(f))`).
 QString jaxpr_kind(const QString& chain);
+
+// Every value run `run_id` of the trace at `path` recorded, by variable:
+// each primal as its name (`c`), each derivative as `c (tangent)` or
+// `c (cotangent)`, the last one recorded when a variable was stepped more
+// than once (a cotangent accumulating). Values over the trace's size limit
+// have no data and are left out. Throws jxr::Error naming the path.
+std::vector<std::pair<std::string, Array>> run_arrays(const QString& path, qint64 run_id);
 
 }  // namespace jxr::gui

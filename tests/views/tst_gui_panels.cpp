@@ -20,9 +20,11 @@
 #include <QTreeView>
 #include <memory>
 
+#include "app/gui/compare_panel.h"
 #include "app/gui/main_window.h"
 #include "app/gui/stepper_session.h"
 #include "views/array_table_model.h"
+#include "views/diff_view.h"
 #include "views/graph_view.h"
 #include "views/jaxpr_view.h"
 #include "views/trace_browser.h"
@@ -181,6 +183,48 @@ class TestGuiPanels : public QObject {
     // Back in eval, the colours go.
     set_mode("eval");
     QCOMPARE(pen_of("h").color(), plain.color());
+  }
+
+  void two_runs_compare_their_values() {
+    const QString path = dir_.filePath("two_runs.jaxray");
+    // The seed's vjp at ones (no --args), then at [2, 3, 4, 5, 6], into one trace.
+    {
+      StepperSession ones;
+      MainWindow w(ones);
+      w.open_demo();
+      QVERIFY(QTest::qWaitFor([&] { return ones.idle(); }, 10000));
+      ones.set_mode(jxr::views::Mode::Vjp);
+      w.save_trace_to(path);
+      QVERIFY(QTest::qWaitFor([&] { return ones.idle(); }, 10000));
+    }
+    open();
+    set_mode("vjp");
+    window_->save_trace_to(path);
+    settle();
+    QTRY_VERIFY(window_->trace_browser()->model()->catalog().runs.size() >= 2);
+    QVector<qint64> vjp_runs;
+    for (const jxr::views::RunEntry& r : window_->trace_browser()->model()->catalog().runs)
+      if (r.mode == "vjp") vjp_runs.push_back(r.id);
+    QCOMPARE(vjp_runs.size(), 2);
+    QVERIFY(window_->compare_runs(vjp_runs[0], vjp_runs[1]));
+    QVERIFY(window_->dock("compare_dock")->isVisible());
+    jxr::views::DiffValuesModel* m = window_->compare_panel()->diff_view()->values_model();
+    auto row_of = [m](const QString& name) {
+      for (int r = 0; r < m->rowCount(); ++r)
+        if (m->index(r, 0).data().toString() == name) return r;
+      return -1;
+    };
+    // The input differs; so does its cotangent ([2, 2, 0, 0, 0] against [4, 2, 0, 0, 0]).
+    QVERIFY(row_of("a") >= 0);
+    QVERIFY(m->flagged(row_of("a")));
+    QVERIFY(row_of("a (cotangent)") >= 0);
+    QVERIFY(m->flagged(row_of("a (cotangent)")));
+    // The cotangent given to vjp, ones, is the same in both.
+    QVERIFY(row_of("i (cotangent)") >= 0);
+    QVERIFY(!m->flagged(row_of("i (cotangent)")));
+    // A run against itself: nothing flagged.
+    QVERIFY(window_->compare_runs(vjp_runs[1], vjp_runs[1]));
+    QCOMPARE(m->flagged_count(), 0);
   }
 
   void find_bar_searches_and_filters() {
