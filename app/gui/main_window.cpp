@@ -15,6 +15,7 @@
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QProgressBar>
 #include <QSettings>
 #include <QStatusBar>
 #include <QToolBar>
@@ -139,8 +140,16 @@ MainWindow::MainWindow(views::Session& session, QWidget* parent)
     console_->append_error(message);
     dock("console_dock")->raise();
   });
-  connect(&session_, &views::Session::busy_changed, this, [this](bool busy, const QString& what) {
+  // A running script shows in the status bar as a busy bar beside its call.
+  auto* busy_bar = new QProgressBar(this);
+  busy_bar->setObjectName("busy_bar");
+  busy_bar->setRange(0, 0);
+  busy_bar->setMaximumWidth(120);
+  busy_bar->hide();
+  statusBar()->addPermanentWidget(busy_bar);
+  connect(&session_, &views::Session::busy_changed, this, [this, busy_bar](bool busy, const QString& what) {
     if (busy) console_->append_info(what);
+    busy_bar->setVisible(busy);
     statusBar()->showMessage(busy ? what + QStringLiteral("…") : QString());
   });
   connect(console_, &views::ConsoleView::location_activated, this, [this](const QString& file, int line) {

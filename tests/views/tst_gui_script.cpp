@@ -155,11 +155,13 @@ class TestGuiScript : public QObject {
     run_script("import time\nwhile True:\n    time.sleep(0.001)\n# jaxray: f(1.0)\n");
     QTRY_VERIFY(session_->busy());
     QVERIFY(script()->stop_button()->isEnabled());
+    QVERIFY(window_->findChild<QWidget*>("busy_bar")->isVisible());
     // The window still answers while the script runs.
     QTest::keyClick(window_.get(), Qt::Key_F10);
     QTest::mouseClick(script()->stop_button(), Qt::LeftButton);
     settle(10000);
     QVERIFY(!session_->busy());
+    QVERIFY(!window_->findChild<QWidget*>("busy_bar")->isVisible());
     QVERIFY(take_error().contains("KeyboardInterrupt"));
     QVERIFY(window_->console()->toPlainText().contains("KeyboardInterrupt"));
     // A pure-Python loop with no call out of the interpreter stops too.

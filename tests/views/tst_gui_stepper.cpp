@@ -6,6 +6,7 @@
 #include <QMessageBox>
 #include <QStatusBar>
 #include <QTemporaryDir>
+#include <QStandardPaths>
 #include <QTest>
 #include <QTextBlock>
 #include <QToolBar>
@@ -69,6 +70,8 @@ class TestGuiStepper : public QObject {
   }
 
  private slots:
+  // Recent files and the layout go to a settings file of the tests' own.
+  void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
   void demo_starts_with_ones() {
     open(std::nullopt);
     QCOMPARE(current(), -1);

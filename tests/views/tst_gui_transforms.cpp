@@ -9,6 +9,7 @@
 #include <QMessageBox>
 #include <QStatusBar>
 #include <QTabBar>
+#include <QStandardPaths>
 #include <QTest>
 #include <QToolButton>
 #include <memory>
@@ -83,6 +84,8 @@ class TestGuiTransforms : public QObject {
   }
 
  private slots:
+  // Recent files and the layout go to a settings file of the tests' own.
+  void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
   void grad_by_a_click_matches_the_cli() {
     open();
     const QString seed = text();
