@@ -78,6 +78,17 @@ double nice_step(double min_step) {
 QString number_text(double v) { return QString::number(v == 0 ? 0.0 : v, 'g', 6); }
 
 // What the heatmap and histogram say instead of drawing; empty when they draw.
+// A tooltip event answered with `text`, or the tooltip hidden when there is none here.
+bool show_tip(QWidget* w, QHelpEvent* help, const QString& text) {
+  if (text.isEmpty()) {
+    QToolTip::hideText();
+    help->ignore();
+  } else {
+    QToolTip::showText(help->globalPos(), text, w);
+  }
+  return true;
+}
+
 QString nothing_to_draw(const ArrayData& a) {
   if (a.dtype.isEmpty() && a.shape.isEmpty() && a.values.isEmpty()) return QObject::tr("No value selected");
   if (!a.consistent()) return QObject::tr("The values do not match the shape: nothing to draw");
@@ -332,14 +343,7 @@ void HeatmapView::mouseDoubleClickEvent(QMouseEvent* e) {
 bool HeatmapView::event(QEvent* e) {
   if (e->type() == QEvent::ToolTip) {
     auto* help = static_cast<QHelpEvent*>(e);
-    const QString text = tooltip_at(help->pos());
-    if (text.isEmpty()) {
-      QToolTip::hideText();
-      e->ignore();
-    } else {
-      QToolTip::showText(help->globalPos(), text, this);
-    }
-    return true;
+    return show_tip(this, help, tooltip_at(help->pos()));
   }
   return QWidget::event(e);
 }
@@ -581,14 +585,7 @@ QSize HistogramView::minimumSizeHint() const { return {240, 160}; }
 bool HistogramView::event(QEvent* e) {
   if (e->type() == QEvent::ToolTip) {
     auto* help = static_cast<QHelpEvent*>(e);
-    const QString text = tooltip_at(help->pos());
-    if (text.isEmpty()) {
-      QToolTip::hideText();
-      e->ignore();
-    } else {
-      QToolTip::showText(help->globalPos(), text, this);
-    }
-    return true;
+    return show_tip(this, help, tooltip_at(help->pos()));
   }
   return QWidget::event(e);
 }

@@ -56,42 +56,23 @@ class Renderer {
   // deeper, `in (...) }` 2 deeper. `prefix` goes before `{ lambda`.
   void jaxpr(const JaxprDiff& d, const std::string& indent, const std::string& prefix) {
     lines.push_back({d.input_changes.empty() ? DiffRow::Kind::Same : DiffRow::Kind::Changed,
-                     indent + prefix + header(lnames_, *d.left), indent + prefix + header(rnames_, *d.right)});
+                     indent + prefix + jaxpr_header(lnames_, *d.left),
+                     indent + prefix + jaxpr_header(rnames_, *d.right)});
     for (const DiffRow& row : d.rows) equation(d, row, indent + "    ");
     lines.push_back({d.output_changes.empty() ? DiffRow::Kind::Same : DiffRow::Kind::Changed,
-                     indent + "  " + footer(lnames_, *d.left), indent + "  " + footer(rnames_, *d.right)});
+                     indent + "  " + jaxpr_footer(lnames_, *d.left),
+                     indent + "  " + jaxpr_footer(rnames_, *d.right)});
   }
 
   std::vector<Line> lines;
 
  private:
-  static std::string binders(JaxprNames& names, const std::vector<VarPtr>& vs) {
-    std::string s;
-    for (const VarPtr& v : vs) s += (s.empty() ? "" : " ") + names.atom(v) + ":" + v->aval.str_short();
-    return s;
-  }
-  static std::string header(JaxprNames& names, const Jaxpr& j) {
-    std::string consts = binders(names, j.constvars);
-    return "{ lambda " + consts + (consts.empty() ? "" : " ") + "; " + binders(names, j.invars) + ". let";
-  }
-  static std::string footer(JaxprNames& names, const Jaxpr& j) {
-    std::string s;
-    for (const Atom& a : j.outvars) s += (s.empty() ? "" : ", ") + names.atom(a);
-    return "in (" + s + (j.outvars.size() == 1 ? ",) }" : ") }");
-  }
-  // `b:f32[] c:f32[] = jit[name=f] a`: the equation less its sub-jaxprs.
-  static std::string head(JaxprNames& names, const Eqn& e) {
-    std::string s = binders(names, e.outputs);
-    s += (s.empty() ? "" : " = ") + eqn_label(e);
-    for (const Atom& a : e.inputs) s += " " + names.atom(a);
-    return s;
-  }
 
   void equation(const JaxprDiff& d, const DiffRow& row, const std::string& indent) {
     if (!row.subs.empty()) {
       // Both sides hold sub-jaxprs at the same params: show them compared.
-      lines.push_back({row.kind, indent + head(lnames_, d.left->eqns[*row.left]),
-                       indent + head(rnames_, d.right->eqns[*row.right])});
+      lines.push_back({row.kind, indent + eqn_head(lnames_, d.left->eqns[*row.left]),
+                       indent + eqn_head(rnames_, d.right->eqns[*row.right])});
       for (const SubDiff& s : row.subs) jaxpr(s.diff, indent + "  ", s.path + "=");
       return;
     }

@@ -105,11 +105,11 @@ class Renderer {
     data.scopes.push_back({});
     add_vars(*d.left, scope, lnames_, lscope_, data.scopes.back().left_vars);
     add_vars(*d.right, scope, rnames_, rscope_, data.scopes.back().right_vars);
-    boundary(d.input_changes, indent + prefix + header(lnames_, *d.left), indent + prefix + header(rnames_, *d.right),
-             scope, top_l, top_r);
+    boundary(d.input_changes, indent + prefix + jaxpr_header(lnames_, *d.left),
+             indent + prefix + jaxpr_header(rnames_, *d.right), scope, top_l, top_r);
     for (const DiffRow& row : d.rows) equation(d, row, indent + "    ", scope, top_l, top_r);
-    boundary(d.output_changes, indent + "  " + footer(lnames_, *d.left), indent + "  " + footer(rnames_, *d.right),
-             scope, top_l, top_r);
+    boundary(d.output_changes, indent + "  " + jaxpr_footer(lnames_, *d.left),
+             indent + "  " + jaxpr_footer(rnames_, *d.right), scope, top_l, top_r);
   }
 
   // The correspondence of variables, by the scope each left variable was seen in.
@@ -125,26 +125,6 @@ class Renderer {
   views::DiffData data;
 
  private:
-  static std::string binders(JaxprNames& names, const std::vector<VarPtr>& vs) {
-    std::string s;
-    for (const VarPtr& v : vs) s += (s.empty() ? "" : " ") + names.atom(v) + ":" + v->aval.str_short();
-    return s;
-  }
-  static std::string header(JaxprNames& names, const Jaxpr& j) {
-    std::string consts = binders(names, j.constvars);
-    return "{ lambda " + consts + (consts.empty() ? "" : " ") + "; " + binders(names, j.invars) + ". let";
-  }
-  static std::string footer(JaxprNames& names, const Jaxpr& j) {
-    std::string s;
-    for (const Atom& a : j.outvars) s += (s.empty() ? "" : ", ") + names.atom(a);
-    return "in (" + s + (j.outvars.size() == 1 ? ",) }" : ") }");
-  }
-  static std::string head(JaxprNames& names, const Eqn& e) {
-    std::string s = binders(names, e.outputs);
-    s += (s.empty() ? "" : " = ") + eqn_label(e);
-    for (const Atom& a : e.inputs) s += " " + names.atom(a);
-    return s;
-  }
 
   static void add_vars(const Jaxpr& j, int scope, JaxprNames& names, std::unordered_map<const Var*, int>& where,
                        QStringList& list) {
@@ -191,8 +171,8 @@ class Renderer {
     std::vector<std::string> l, r;
     if (!row.subs.empty()) {
       // Both hold sub-jaxprs at the same params: the head, then each pair compared.
-      l = {indent + head(lnames_, *le)};
-      r = {indent + head(rnames_, *re)};
+      l = {indent + eqn_head(lnames_, *le)};
+      r = {indent + eqn_head(rnames_, *re)};
     } else {
       if (le) l = split_lines(lnames_.equation(*d.left, *row.left), indent);
       if (re) r = split_lines(rnames_.equation(*d.right, *row.right), indent);

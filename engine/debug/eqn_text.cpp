@@ -3,6 +3,8 @@
 
 #include <algorithm>
 
+#include "engine/jaxpr/print.h"
+
 namespace jxr {
 
 namespace {
@@ -34,6 +36,34 @@ std::string eqn_label(const Eqn& eqn) {
     params += (params.empty() ? "" : " ") + key + "=" + p.str();
   }
   return params.empty() ? eqn.prim->name() : eqn.prim->name() + "[" + params + "]";
+}
+
+namespace {
+
+std::string binders(JaxprNames& names, const std::vector<VarPtr>& vs) {
+  std::string s;
+  for (const VarPtr& v : vs) s += (s.empty() ? "" : " ") + names.atom(v) + ":" + v->aval.str_short();
+  return s;
+}
+
+}  // namespace
+
+std::string jaxpr_header(JaxprNames& names, const Jaxpr& j) {
+  std::string consts = binders(names, j.constvars);
+  return "{ lambda " + consts + (consts.empty() ? "" : " ") + "; " + binders(names, j.invars) + ". let";
+}
+
+std::string jaxpr_footer(JaxprNames& names, const Jaxpr& j) {
+  std::string s;
+  for (const Atom& a : j.outvars) s += (s.empty() ? "" : ", ") + names.atom(a);
+  return "in (" + s + (j.outvars.size() == 1 ? ",) }" : ") }");
+}
+
+std::string eqn_head(JaxprNames& names, const Eqn& e) {
+  std::string s = binders(names, e.outputs);
+  s += (s.empty() ? "" : " = ") + eqn_label(e);
+  for (const Atom& a : e.inputs) s += " " + names.atom(a);
+  return s;
 }
 
 }  // namespace jxr

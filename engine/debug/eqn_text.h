@@ -19,4 +19,13 @@ std::vector<std::pair<std::string, const Jaxpr*>> sub_jaxprs(const Eqn& eqn);
 // them, less the sub-jaxpr params; just `primitive` when none are left.
 std::string eqn_label(const Eqn& eqn);
 
+class JaxprNames;
+
+// The lines of a jaxpr's print around its equations, names as `names`
+// gives them: `{ lambda c:f32[] ; a:f32[3]. let` and `in (b,) }`.
+std::string jaxpr_header(JaxprNames& names, const Jaxpr& j);
+std::string jaxpr_footer(JaxprNames& names, const Jaxpr& j);
+// `b:f32[] c:f32[] = jit[name=f] a`: an equation less its sub-jaxprs.
+std::string eqn_head(JaxprNames& names, const Eqn& e);
+
 }  // namespace jxr
