@@ -22,6 +22,7 @@
 
 #include "app/gui/compare_panel.h"
 #include "app/gui/main_window.h"
+#include "gui_harness.h"
 #include "app/gui/stepper_session.h"
 #include "views/array_table_model.h"
 #include "views/diff_view.h"
@@ -35,44 +36,22 @@ using jxr::gui::MainWindow;
 using jxr::gui::StepperSession;
 using jxr::views::VariablesView;
 
-class TestGuiPanels : public QObject {
+class TestGuiPanels : public QObject, GuiHarness {
   Q_OBJECT
 
  private:
-  std::unique_ptr<StepperSession> session_;
-  std::unique_ptr<MainWindow> window_;
-  QTemporaryDir dir_;
-
   // The seed demo's jaxpr at x = [2, 3, 4, 5, 6].
-  void open() {
-    window_.reset();
-    session_ = std::make_unique<StepperSession>(QStringLiteral("[[2, 3, 4, 5, 6]]"));
-    window_ = std::make_unique<MainWindow>(*session_);
-    window_->open_demo();
-    settle();
-    window_->show();
-    QVERIFY(QTest::qWaitForWindowActive(window_.get()));
-  }
-  void settle() { QVERIFY(QTest::qWaitFor([this] { return session_->idle(); }, 10000)); }
+  void open() { open_window(QStringLiteral("[[2, 3, 4, 5, 6]]"), true); }
   void key(QWidget* w, Qt::Key k, Qt::KeyboardModifiers m = Qt::NoModifier) {
     QTest::keyClick(w, k, m);
     settle();
   }
+  using GuiHarness::key;
   void set_mode(const QString& name) {
     QComboBox* mode = window_->mode_box();
     mode->setCurrentIndex(mode->findText(name));
     emit mode->activated(mode->currentIndex());
     settle();
-  }
-  QStringList variable_rows(VariablesView* t) const {
-    QStringList out;
-    for (int r = 0; r < t->rowCount(); ++r) {
-      QStringList cells;
-      for (int c = 0; c < VariablesView::ColumnCount; ++c)
-        if (!t->isColumnHidden(c)) cells << t->item(r, c)->text();
-      out << cells.join(' ');
-    }
-    return out;
   }
   QVector<double> inspected() const { return window_->inspector()->model()->array().values; }
 
@@ -141,9 +120,9 @@ class TestGuiPanels : public QObject {
     window_->activateWindow();
     QVERIFY(QTest::qWaitForWindowActive(window_.get()));
     key(window_.get(), Qt::Key_F5);
-    QTRY_COMPARE(variable_rows(replay->variables_view()).first(),
+    QTRY_COMPARE(rows_of(replay->variables_view()).first(),
                  "a f32[5] [2.0, 3.0, 4.0, 5.0, 6.0] [4.0, 2.0, 0.0, 0.0, 0.0] in");
-    QCOMPARE(variable_rows(window_->variables_view()).first(), variable_rows(replay->variables_view()).first());
+    QCOMPARE(rows_of(window_->variables_view()).first(), rows_of(replay->variables_view()).first());
     replay->close();
   }
 

@@ -21,47 +21,19 @@
 #include <memory>
 
 #include "app/gui/main_window.h"
+#include "gui_harness.h"
 #include "app/gui/stepper_session.h"
 #include "views/console_view.h"
 #include "views/editor_view.h"
 #include "views/jaxpr_view.h"
 #include "views/script_panel.h"
 
-using jxr::gui::MainWindow;
-using jxr::gui::StepperSession;
 
-class TestGuiScript : public QObject {
+class TestGuiScript : public QObject, GuiHarness {
   Q_OBJECT
 
  private:
-  std::unique_ptr<StepperSession> session_;
-  std::unique_ptr<MainWindow> window_;
-  QTemporaryDir dir_;
-
-  void open() {
-    window_.reset();
-    session_ = std::make_unique<StepperSession>();
-    window_ = std::make_unique<MainWindow>(*session_);
-    window_->show();
-    QVERIFY(QTest::qWaitForWindowActive(window_.get()));
-  }
-  // The session answers from its worker thread: wait for every answer.
-  void settle(int ms = 20000) { QVERIFY(QTest::qWaitFor([this] { return session_->idle(); }, ms)); }
-  void key(Qt::Key k, Qt::KeyboardModifiers m = Qt::NoModifier) {
-    QTest::keyClick(window_.get(), k, m);
-    settle();
-  }
-  // Drops the message box an error opened and gives the window back its keys.
-  QString take_error() {
-    auto* box = window_->findChild<QMessageBox*>();
-    if (!box) return {};
-    const QString message = box->text();
-    delete box;
-    window_->activateWindow();
-    if (!QTest::qWaitForWindowActive(window_.get())) return QStringLiteral("the window did not come back");
-    return message;
-  }
-  QString status() const { return window_->statusBar()->findChild<QLabel*>("status")->text(); }
+  void open() { open_window(std::nullopt, false); }
   jxr::views::ScriptPanel* script() const { return window_->script_panel(); }
   void run_script(const QString& text) {
     script()->set_script(text, dir_.filePath("script.py"));

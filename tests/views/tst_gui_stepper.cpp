@@ -14,56 +14,21 @@
 #include <memory>
 
 #include "app/gui/main_window.h"
+#include "gui_harness.h"
 #include "app/gui/stepper_session.h"
 #include "views/jaxpr_view.h"
 #include "views/variables_view.h"
 
-using jxr::gui::MainWindow;
-using jxr::gui::StepperSession;
 using jxr::views::VariablesView;
 
-class TestGuiStepper : public QObject {
+class TestGuiStepper : public QObject, GuiHarness {
   Q_OBJECT
 
  private:
-  std::unique_ptr<StepperSession> session_;
-  std::unique_ptr<MainWindow> window_;
-  QTemporaryDir dir_;
-
   // The window on the seed demo, `x[0] + x[0] * x[1]`, at x = [2, 3, 4, 5, 6]
   // (or ones, the demo's default arguments, without `args`).
-  void open(std::optional<QString> args = QStringLiteral("[[2, 3, 4, 5, 6]]")) {
-    window_.reset();
-    session_ = std::make_unique<StepperSession>(std::move(args));
-    window_ = std::make_unique<MainWindow>(*session_);
-    window_->open_demo();
-    settle();
-    window_->show();
-    QVERIFY(QTest::qWaitForWindowActive(window_.get()));
-  }
-  // The session answers from its worker thread: wait for every answer.
-  void settle() { QVERIFY(QTest::qWaitFor([this] { return session_->idle(); }, 10000)); }
-  void key(Qt::Key k, Qt::KeyboardModifiers m = Qt::NoModifier) {
-    QTest::keyClick(window_.get(), k, m);
-    settle();
-  }
+  void open(std::optional<QString> args = QStringLiteral("[[2, 3, 4, 5, 6]]")) { open_window(std::move(args), true); }
   int current() const { return window_->jaxpr_view()->current_equation(); }
-  QString status() const {
-    return window_->statusBar()->findChild<QLabel*>("status")->text();
-  }
-  // The table as `name type value derivative role` rows, the derivative
-  // column only where it is shown.
-  QStringList rows() const {
-    VariablesView* t = window_->variables_view();
-    QStringList out;
-    for (int r = 0; r < t->rowCount(); ++r) {
-      QStringList cells;
-      for (int c = 0; c < VariablesView::ColumnCount; ++c)
-        if (!t->isColumnHidden(c)) cells << t->item(r, c)->text();
-      out << cells.join(' ');
-    }
-    return out;
-  }
   QString highlighted_line() const {
     auto* v = window_->jaxpr_view();
     return v->textCursor().block().text().trimmed();

@@ -16,43 +16,28 @@
 
 #include "app/gui/compare_panel.h"
 #include "app/gui/main_window.h"
+#include "gui_harness.h"
 #include "views/diff_view.h"
 #include "app/gui/stepper_session.h"
 #include "views/jaxpr_view.h"
 #include "views/transform_bar.h"
 #include "views/variables_view.h"
 
-using jxr::gui::MainWindow;
-using jxr::gui::StepperSession;
 using jxr::views::VariablesView;
 
-class TestGuiTransforms : public QObject {
+class TestGuiTransforms : public QObject, GuiHarness {
   Q_OBJECT
 
  private:
-  std::unique_ptr<StepperSession> session_;
-  std::unique_ptr<MainWindow> window_;
-
   // The window on the seed demo, `x[0] + x[0] * x[1]`, at x = [2, 3, 4, 5, 6].
-  void open() {
-    window_.reset();
-    session_ = std::make_unique<StepperSession>(QStringLiteral("[[2, 3, 4, 5, 6]]"));
-    window_ = std::make_unique<MainWindow>(*session_);
-    window_->open_demo();
-    settle();
-    window_->show();
-    QVERIFY(QTest::qWaitForWindowActive(window_.get()));
-  }
+  void open() { open_window(QStringLiteral("[[2, 3, 4, 5, 6]]"), true); }
   QString text() const { return window_->jaxpr_view()->toPlainText(); }
-  QString status() const { return window_->statusBar()->findChild<QLabel*>("status")->text(); }
   QTabBar* tabs() const { return window_->transform_bar()->tabs(); }
   QStringList tab_texts() const {
     QStringList out;
     for (int i = 0; i < tabs()->count(); ++i) out << tabs()->tabText(i);
     return out;
   }
-  // The session answers from its worker thread: wait for every answer.
-  void settle() { QVERIFY(QTest::qWaitFor([this] { return session_->idle(); }, 10000)); }
   void click_tab(int i) {
     QTest::mouseClick(tabs(), Qt::LeftButton, {}, tabs()->tabRect(i).center());
     settle();
@@ -64,24 +49,7 @@ class TestGuiTransforms : public QObject {
     QTest::keyClick(field, Qt::Key_Return);
     settle();
   }
-  // The message box an error opened (closed here), or an empty string.
-  QString take_error() {
-    auto* box = window_->findChild<QMessageBox*>();
-    if (!box) return {};
-    const QString message = box->text();
-    delete box;
-    // Keys reach the window's shortcuts once it is active again.
-    window_->activateWindow();
-    if (!QTest::qWaitForWindowActive(window_.get())) return QStringLiteral("the window did not come back");
-    return message;
-  }
-  QString last_row() const {
-    VariablesView* t = window_->variables_view();
-    QStringList cells;
-    for (int c = 0; c < VariablesView::ColumnCount; ++c)
-      if (!t->isColumnHidden(c)) cells << t->item(t->rowCount() - 1, c)->text();
-    return cells.join(' ');
-  }
+  QString last_row() const { return rows().last(); }
 
  private slots:
   // Recent files and the layout go to a settings file of the tests' own.
