@@ -3,7 +3,21 @@
 
 #include <optional>
 
+#include "engine/jaxpr/print.h"
+
 namespace jxr::trace {
+
+std::vector<EqnInfo> equation_rows(const ClosedJaxpr& program) {
+  JaxprNames names(*program.jaxpr);
+  std::vector<EqnInfo> rows;
+  for (size_t i = 0; i < program.jaxpr->eqns.size(); ++i) {
+    const Eqn& e = program.jaxpr->eqns[i];
+    std::optional<int64_t> line;
+    if (e.source.line > 0) line = e.source.line;
+    rows.push_back({static_cast<int64_t>(i), e.prim->name(), names.equation(*program.jaxpr, i), e.source.file, line});
+  }
+  return rows;
+}
 
 RunMode run_mode(StepMode mode) {
   switch (mode) {

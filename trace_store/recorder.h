@@ -16,6 +16,10 @@ namespace jxr::trace {
 
 RunMode run_mode(StepMode mode);
 
+// The rows add_jaxpr stores for `program`'s top-level equations: index,
+// primitive, text as a full print names it, source file and line.
+std::vector<EqnInfo> equation_rows(const ClosedJaxpr& program);
+
 class TraceRecorder : public StepObserver {
  public:
   // Begins a run of `jaxpr_id` in `writer`; `inputs` describes its inputs

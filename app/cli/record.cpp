@@ -149,26 +149,6 @@ std::string read_text(const std::string& path) {
   return ss.str();
 }
 
-// Ones for the floating entries of `avals`; undefined (a zero) for the
-// others, whose tangents JAX gives the empty float0 type.
-std::vector<Array> ones_for(const std::vector<ShapedArray>& avals) {
-  std::vector<Array> out;
-  for (const ShapedArray& a : avals) out.push_back(is_floating(a.dtype) ? Array::full(a.shape, 1.0, a.dtype) : Array());
-  return out;
-}
-
-std::vector<trace::EqnInfo> eqn_rows(const ClosedJaxpr& cj) {
-  JaxprNames names(*cj.jaxpr);
-  std::vector<trace::EqnInfo> rows;
-  for (size_t i = 0; i < cj.jaxpr->eqns.size(); ++i) {
-    const Eqn& e = cj.jaxpr->eqns[i];
-    std::optional<int64_t> line;
-    if (e.source.line > 0) line = e.source.line;
-    rows.push_back({static_cast<int64_t>(i), e.prim->name(), names.equation(*cj.jaxpr, i), e.source.file, line});
-  }
-  return rows;
-}
-
 }  // namespace
 
 int run_record(const std::vector<std::string>& args) {
@@ -207,9 +187,7 @@ int run_record(const std::vector<std::string>& args) {
 
   std::vector<Array> arrays;
   for (const Value& v : parse_json_args(o.args_json, program.in_avals())) arrays.push_back(v.array());
-  std::vector<Array> seeds;
-  if (o.mode == StepMode::Jvp) seeds = ones_for(program.in_avals());
-  if (o.mode == StepMode::Vjp) seeds = ones_for(program.out_avals());
+  std::vector<Array> seeds = ones_seeds(program, o.mode);
 
   trace::WriterOptions wo;
   wo.max_value_bytes = o.max_value_bytes;
@@ -219,7 +197,7 @@ int run_record(const std::vector<std::string>& args) {
     trace::TraceWriter writer(o.out, wo);
     int64_t program_id =
         writer.add_program(fn, source_text, python ? trace::Language::Python : trace::Language::Jaxpr);
-    int64_t jaxpr_id = writer.add_jaxpr(program_id, chain, print_closed_jaxpr(program), eqn_rows(program));
+    int64_t jaxpr_id = writer.add_jaxpr(program_id, chain, print_closed_jaxpr(program), trace::equation_rows(program));
     nlohmann::ordered_json inputs = {{"args", nlohmann::json::parse(o.args_json)}};
     if (o.mode != StepMode::Eval) inputs["seeds"] = "ones";
     run_id = trace::record_run(writer, jaxpr_id, program, o.mode, std::move(arrays), std::move(seeds), inputs.dump());

@@ -45,15 +45,6 @@ bool non_finite(const Array& a) {
   return false;
 }
 
-// Ones for each floating input (jvp) or output (vjp): a seed that shows every
-// path; other dtypes get the stepper's symbolic zero.
-std::vector<Array> ones_seeds(const std::vector<ShapedArray>& avals) {
-  std::vector<Array> seeds;
-  for (const ShapedArray& a : avals)
-    seeds.push_back(is_floating(a.dtype) ? Array::full(a.shape, 1.0, a.dtype) : Array{});
-  return seeds;
-}
-
 views::ArrayData array_data(const QString& name, const Array& a) {
   views::ArrayData d;
   if (!a.defined()) return d;
@@ -335,9 +326,7 @@ void SessionWorker::rebuild() {
   if (args.empty())
     for (const ShapedArray& a : in) args.push_back(Array::full(a.shape, 1.0, a.dtype));
   const StepMode m = to_engine(info_.mode);
-  std::vector<Array> seeds = m == StepMode::Jvp   ? ones_seeds(in)
-                             : m == StepMode::Vjp ? ones_seeds(program_->out_avals())
-                                                  : std::vector<Array>{};
+  std::vector<Array> seeds = ones_seeds(*program_, m);
   std::vector<Array> used = args;
   auto s = std::make_unique<Stepper>(*program_, m, std::move(args), std::move(seeds));
   apply_breakpoints(*s);

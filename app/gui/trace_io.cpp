@@ -36,26 +36,6 @@ bool any_floating(const std::vector<ShapedArray>& avals) {
   return std::any_of(avals.begin(), avals.end(), [](const ShapedArray& a) { return is_floating(a.dtype); });
 }
 
-// As StepperSession's seeds: ones where a derivative exists, a symbolic zero elsewhere.
-std::vector<Array> ones_seeds(const std::vector<ShapedArray>& avals) {
-  std::vector<Array> seeds;
-  for (const ShapedArray& a : avals)
-    seeds.push_back(is_floating(a.dtype) ? Array::full(a.shape, 1.0, a.dtype) : Array{});
-  return seeds;
-}
-
-std::vector<trace::EqnInfo> eqn_rows(const ClosedJaxpr& cj) {
-  JaxprNames names(*cj.jaxpr);
-  std::vector<trace::EqnInfo> rows;
-  for (size_t i = 0; i < cj.jaxpr->eqns.size(); ++i) {
-    const Eqn& e = cj.jaxpr->eqns[i];
-    std::optional<int64_t> line;
-    if (e.source.line > 0) line = e.source.line;
-    rows.push_back({static_cast<int64_t>(i), e.prim->name(), names.equation(*cj.jaxpr, i), e.source.file, line});
-  }
-  return rows;
-}
-
 // The chain as the trace names it: the program's name innermost.
 std::string chain_for(const QString& chain, const std::string& name) {
   const std::string written = chain.simplified().remove(QLatin1Char(' ')).toStdString();
@@ -98,7 +78,7 @@ SavedTrace write(const std::string& file, const ClosedJaxpr& program, const std:
   }
   trace::TraceWriter writer(file);
   saved.program_id = program_id ? *program_id : writer.add_program(name, source, language);
-  saved.jaxpr_id = jaxpr_id ? *jaxpr_id : writer.add_jaxpr(saved.program_id, chain, text, eqn_rows(program));
+  saved.jaxpr_id = jaxpr_id ? *jaxpr_id : writer.add_jaxpr(saved.program_id, chain, text, trace::equation_rows(program));
 
   std::vector<views::Mode> modes = {asked};
   for (views::Mode m : {views::Mode::Eval, views::Mode::Jvp, views::Mode::Vjp}) {
@@ -108,9 +88,7 @@ SavedTrace write(const std::string& file, const ClosedJaxpr& program, const std:
   }
   for (views::Mode m : modes) {
     const StepMode sm = to_engine(m);
-    std::vector<Array> seeds = sm == StepMode::Jvp   ? ones_seeds(program.in_avals())
-                               : sm == StepMode::Vjp ? ones_seeds(program.out_avals())
-                                                     : std::vector<Array>{};
+    std::vector<Array> seeds = ones_seeds(program, sm);
     const std::string inputs =
         "{\"args\": " + args_text + (sm == StepMode::Eval ? std::string("}") : ", \"seeds\": \"ones\"}");
     const int64_t run = trace::record_run(writer, saved.jaxpr_id, program, sm, args, std::move(seeds), inputs);

@@ -606,6 +606,14 @@ std::vector<Array> Stepper::outputs() const { return impl_->outputs(); }
 std::vector<Array> Stepper::tangents() const { return impl_->tangents(); }
 std::vector<Array> Stepper::cotangents() const { return impl_->cotangents(); }
 
+std::vector<Array> ones_seeds(const ClosedJaxpr& program, StepMode mode) {
+  std::vector<Array> seeds;
+  if (mode == StepMode::Eval) return seeds;
+  for (const ShapedArray& a : mode == StepMode::Jvp ? program.in_avals() : program.out_avals())
+    seeds.push_back(is_floating(a.dtype) ? Array::full(a.shape, 1.0, a.dtype) : Array{});
+  return seeds;
+}
+
 namespace {
 
 StepSnapshot report(StepObserver* obs, StepSnapshot s) {

@@ -50,6 +50,11 @@ struct VarSnapshot {
 
 inline constexpr size_t kNoEquation = static_cast<size_t>(-1);
 
+// The seeds the debugger's tools step `program` with in `mode`: ones for the
+// tangent of every floating input (jvp) or the cotangent of every floating
+// output (vjp), undefined (a symbolic zero) for the others; none in eval.
+std::vector<Array> ones_seeds(const ClosedJaxpr& program, StepMode mode);
+
 struct StepSnapshot {
   StepMode mode = StepMode::Eval;
   StepPhase phase = StepPhase::Forward;
