@@ -82,6 +82,14 @@ QString short_preview(const ArrayData& a) {
 
 }  // namespace
 
+QString value_tooltip(const VariableValue& v) {
+  if (!v.found) return QObject::tr("%1: not computed yet").arg(v.name);
+  QString text = QStringLiteral("%1: %2 = %3").arg(v.name, v.value.type_string(), short_preview(v.value));
+  if (!v.derivative_kind.isEmpty())
+    text += QStringLiteral("\n%1: %2").arg(v.derivative_kind, short_preview(v.derivative));
+  return text;
+}
+
 JaxprView::JaxprView(Session& session, QWidget* parent)
     : QPlainTextEdit(parent), session_(session), margin_(new BreakpointMargin(*this)) {
   setReadOnly(true);
@@ -102,11 +110,7 @@ JaxprView::JaxprView(Session& session, QWidget* parent)
   connect(&session_, &Session::value_ready, this, [this](const VariableValue& v) {
     if (v.name != hovered_) return;
     hovered_.clear();
-    if (!v.found) return QToolTip::showText(hover_pos_, tr("%1: not computed yet").arg(v.name));
-    QString text = QStringLiteral("%1: %2 = %3").arg(v.name, v.value.type_string(), short_preview(v.value));
-    if (!v.derivative_kind.isEmpty())
-      text += QStringLiteral("\n%1: %2").arg(v.derivative_kind, short_preview(v.derivative));
-    QToolTip::showText(hover_pos_, text);
+    QToolTip::showText(hover_pos_, value_tooltip(v));
   });
   reload();
 }

@@ -11,6 +11,10 @@
 
 namespace jxr::views {
 
+// `h: f32[] = 6`, and its tangent or cotangent below: a variable's value as
+// a hover tooltip shows it (in the jaxpr and graph panels).
+QString value_tooltip(const VariableValue& v);
+
 class JaxprView : public QPlainTextEdit {
   Q_OBJECT
  public:

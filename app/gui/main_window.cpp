@@ -6,6 +6,7 @@
 #include <QDialog>
 #include <QDialogButtonBox>
 #include <QFormLayout>
+#include <QGraphicsView>
 #include <QTabWidget>
 #include <QDockWidget>
 #include <QFile>
@@ -19,6 +20,7 @@
 #include <QSettings>
 #include <QStatusBar>
 #include <QToolBar>
+#include <QToolTip>
 #include <QVBoxLayout>
 
 #include "app/gui/compare_panel.h"
@@ -167,6 +169,11 @@ MainWindow::MainWindow(views::Session& session, QWidget* parent)
     graph_->set_graph(session_.graph());
   });
   connect(&session_, &views::Session::stepped, this, &MainWindow::show_graph_state);
+  graph_->graphics_view()->viewport()->installEventFilter(this);
+  connect(&session_, &views::Session::value_ready, this, [this](const views::VariableValue& v) {
+    if (v.name != std::exchange(graph_hover_, QString())) return;
+    QToolTip::showText(graph_hover_at_, views::value_tooltip(v));
+  });
   // An equation chosen in one of the jaxpr, graph and script panels is shown in the others.
   connect(graph_, &views::GraphView::equation_activated, this, [this](int e) {
     jaxpr_->select_equation(e);
@@ -425,6 +432,22 @@ void MainWindow::build_menus() {
     });
   }
   view_->addAction(tr("&Reset Layout"), this, [this] { restoreState(default_state_); });
+}
+
+bool MainWindow::eventFilter(QObject* watched, QEvent* e) {
+  if (e->type() != QEvent::ToolTip || watched != graph_->graphics_view()->viewport())
+    return QMainWindow::eventFilter(watched, e);
+  auto* help = static_cast<QHelpEvent*>(e);
+  // Edges are thin: the nearest one within a few pixels.
+  const QRect near(help->pos() - QPoint(4, 4), QSize(9, 9));
+  for (QGraphicsItem* item : graph_->graphics_view()->items(near))
+    if (auto* edge = dynamic_cast<views::GraphEdgeItem*>(item)) {
+      graph_hover_ = edge->var();
+      graph_hover_at_ = help->globalPos();
+      session_.request_value(graph_hover_);
+      return true;
+    }
+  return QMainWindow::eventFilter(watched, e);
 }
 
 void MainWindow::show_graph_state(const views::StepState& s) {

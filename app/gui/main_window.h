@@ -74,6 +74,8 @@ class MainWindow : public QMainWindow {
 
  protected:
   void closeEvent(QCloseEvent* e) override;
+  // Hovering an edge of the graph shows its variable's value.
+  bool eventFilter(QObject* watched, QEvent* e) override;
 
  private:
   QDockWidget* add_dock(const QString& title, const char* name, QWidget* panel, Qt::DockWidgetArea area);
@@ -98,6 +100,8 @@ class MainWindow : public QMainWindow {
   views::GraphView* graph_;
   int graph_program_ = -1;  // the session's program_id the graph shows
   QHash<QString, double> magnitudes_;  // the derivatives so far, for the graph's edges
+  QString graph_hover_;  // the variable of the graph edge hovered, its value on the way
+  QPoint graph_hover_at_;
   views::TraceBrowser* traces_;
   QString trace_path_;  // the trace listed in the Traces panel
   bool replay_ = false;

@@ -17,6 +17,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTextBlock>
+#include <QToolTip>
 #include <QTreeView>
 #include <memory>
 
@@ -149,6 +150,19 @@ class TestGuiPanels : public QObject, GuiHarness {
     QTest::mouseClick(view->viewport(), Qt::LeftButton, {}, view->cursorRect(QTextCursor(line)).center());
     QVERIFY(graph->selected_node());
     QCOMPARE(graph->selected_node()->id(), "eqn3");
+    // Hovering an edge shows its variable's value: h = e * g = 2 * 3.
+    key(window_.get(), Qt::Key_F5);
+    jxr::views::GraphEdgeItem* h_edge = nullptr;
+    for (jxr::views::GraphEdgeItem* e : graph->edge_items())
+      if (e->var() == "h") h_edge = e;
+    QVERIFY(h_edge);
+    const QPointF mid = h_edge->path().pointAtPercent(0.5);
+    gv->centerOn(mid);
+    const QPoint at = gv->mapFromScene(mid);
+    QHelpEvent tip(QEvent::ToolTip, at, gv->viewport()->mapToGlobal(at));
+    QCoreApplication::sendEvent(gv->viewport(), &tip);
+    settle();
+    QTRY_COMPARE(QToolTip::text(), "h: f32[] = 6");
     // jvp: edges take the colour of their tangent's size as it propagates.
     set_mode("jvp");
     auto pen_of = [graph](const QString& var) {
