@@ -42,7 +42,7 @@ sources = [e.source_info for e in closed.eqns]
 // bytes in the dtypes of the program's inputs. A failure leaves `line`: the
 // last line of the script in the traceback (a SyntaxError's own line).
 constexpr const char* kTraceCall = R"(
-import ast, sys, traceback, jaxray
+import ast, io, sys, traceback, jaxray
 import numpy as np
 
 class _Sink:
@@ -86,8 +86,9 @@ def _format(e):
     head = "Traceback (most recent call last):\n" + "".join(traceback.format_list(frames)) if frames else ""
     return head + "".join(traceback.format_exception_only(type(e), e))
 
-saved = sys.stdout, sys.stderr
-sys.stdout, sys.stderr = _Sink(write_out), _Sink(write_err)
+# No terminal to read from: input() meets the end of its input at once.
+saved = sys.stdin, sys.stdout, sys.stderr
+sys.stdin, sys.stdout, sys.stderr = io.StringIO(), _Sink(write_out), _Sink(write_err)
 try:
     result = _trace()
     failure = None
@@ -95,7 +96,7 @@ except BaseException as e:
     result = None
     failure = (_format(e), _line_of(e))
 finally:
-    sys.stdout, sys.stderr = saved
+    sys.stdin, sys.stdout, sys.stderr = saved
 )";
 
 // A namespace of its own for each piece of code run.

@@ -115,6 +115,10 @@ class TestGuiScript : public QObject, GuiHarness {
     settle();
     QVERIFY(take_error().contains("SyntaxError"));
     QVERIFY(!script()->editor()->annotation(1).isEmpty());
+    // input() has nothing to wait for.
+    run_script("x = input()\n# jaxray: f(1.0)\n");
+    settle();
+    QVERIFY(take_error().contains("EOFError"));
     // The app goes on: a good script runs after the bad ones.
     run_script("def f(x):\n    return x * 2.0\n# jaxray: f(3.0)\n");
     settle();
