@@ -147,6 +147,9 @@ void bind_numpy(py::module_& m);
 void bind_lax(py::module_& m);
 void bind_random(py::module_& m);
 void bind_custom(py::module_& m);
+void bind_cond(py::module_& m);
+void bind_while(py::module_& m);
+void bind_scan(py::module_& m);
 
 PYBIND11_MODULE(_jaxray, m) {
   m.doc() = "jaxray engine: arrays, transformations and jax.numpy";
@@ -344,6 +347,9 @@ PYBIND11_MODULE(_jaxray, m) {
   bind_numpy(np_mod);
   py::module_ lax_mod = m.def_submodule("lax", "jax.lax functions of the engine");
   bind_lax(lax_mod);
+  bind_cond(lax_mod);
+  bind_while(lax_mod);
+  bind_scan(lax_mod);
   py::module_ random_mod = m.def_submodule("random", "jax.random samplers of the engine");
   bind_random(random_mod);
   bind_custom(m);
