@@ -1,8 +1,353 @@
-// The `scan` primitive (issue 7, being written).
+// The `scan` primitive (jax.lax.scan, jax.lax.map): a loop of a closed body
+// jaxpr over the leading axis of its extensive inputs, with JAX 0.10.2's
+// params (jaxpr, length, num_carry, num_consts, reverse, unroll). The body
+// takes (consts, carry, xs slices) and returns (carry, y slices); closed-over
+// constants of the traced body are passed as leading operands (num_consts),
+// as JAX's separate_consts does.
+#include <cstring>
+
+#include "engine/control_flow/scan.h"
+#include "engine/jaxpr/staging.h"
+#include "engine/lax.h"
 #include "engine/primitives/families.h"
 
 namespace jxr {
 
-void register_scan_primitives() {}
+namespace {
+
+ShapedArray unmapped_leading(int64_t length, const ShapedArray& a) {
+  ShapedArray r = a;
+  r.shape.insert(r.shape.begin(), length);
+  return r;
+}
+
+ShapedArray mapped_leading(const ShapedArray& a) {
+  ShapedArray r = a;
+  r.shape.erase(r.shape.begin());
+  return r;
+}
+
+std::string avals_short(std::span<const ShapedArray> avals) {
+  std::string s;
+  for (size_t i = 0; i < avals.size(); ++i) s += (i ? " " : "") + avals[i].str_short();
+  return s;
+}
+
+struct ScanParams {
+  const ClosedJaxprPtr& jaxpr;
+  int64_t length, num_consts, num_carry;
+  bool reverse;
+};
+
+ScanParams read_params(const Params& p) {
+  return {p.get("jaxpr").as_jaxpr(), p.get_int("length"), p.get_int("num_consts"), p.get_int("num_carry"),
+          p.get_bool("reverse")};
+}
+
+bool all_match(std::span<const ShapedArray> a, std::span<const ShapedArray> b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i)
+    if (!a[i].same_type(b[i])) return false;
+  return true;
+}
+
+// JAX's _scan_typecheck and _scan_abstract_eval.
+std::vector<ShapedArray> scan_abstract_eval(std::span<const ShapedArray> in, const Params& params) {
+  ScanParams sp = read_params(params);
+  std::vector<ShapedArray> jin = sp.jaxpr->in_avals(), jout = sp.jaxpr->out_avals();
+  if (in.size() != jin.size())
+    throw_value_error("scan number of arguments doesn't match the number of jaxpr arguments: " +
+                      std::to_string(in.size()) + " vs " + std::to_string(jin.size()));
+  if (sp.length < 0) throw_type_error("scan param length must be a non-negative int");
+  if (sp.num_consts < 0 || sp.num_carry < 0 || sp.num_consts + sp.num_carry > static_cast<int64_t>(in.size()) ||
+      sp.num_carry > static_cast<int64_t>(jout.size()))
+    throw_type_error("scan params num_consts and num_carry do not fit the jaxpr");
+  auto nc = static_cast<size_t>(sp.num_consts), nk = static_cast<size_t>(sp.num_carry);
+  std::span<const ShapedArray> jin_s(jin), jout_s(jout);
+  std::vector<ShapedArray> x_mapped;
+  for (size_t i = nc + nk; i < in.size(); ++i) {
+    if (in[i].ndim() == 0 || in[i].shape[0] != sp.length)
+      throw_type_error("scan got an extensive operand of type " + in[i].str_short() + " for length " +
+                       std::to_string(sp.length));
+    x_mapped.push_back(mapped_leading(in[i]));
+  }
+  if (!all_match(jin_s.subspan(nc, nk), jout_s.subspan(0, nk)))
+    throw_type_error("scan input carry input and output types mismatch: \n" + avals_short(jin_s.subspan(nc, nk)) +
+                     "\nvs\n" + avals_short(jout_s.subspan(0, nk)));
+  if (!all_match(jin_s.subspan(0, nc), in.subspan(0, nc)))
+    throw_type_error("scan jaxpr takes input const types\n" + avals_short(jin_s.subspan(0, nc)) +
+                     ",\ncalled with consts of type\n" + avals_short(in.subspan(0, nc)));
+  if (!all_match(jin_s.subspan(nc, nk), in.subspan(nc, nk)))
+    throw_type_error("scan jaxpr takes input carry types\n" + avals_short(jin_s.subspan(nc, nk)) +
+                     ",\ncalled with initial carry of type\n" + avals_short(in.subspan(nc, nk)));
+  if (!all_match(jin_s.subspan(nc + nk), x_mapped))
+    throw_type_error("scan jaxpr takes input sequence types\n" + avals_short(jin_s.subspan(nc + nk)) +
+                     ",\ncalled with sequence whose items have type\n" + avals_short(x_mapped));
+  std::vector<ShapedArray> out(jout.begin(), jout.begin() + static_cast<std::ptrdiff_t>(nk));
+  for (size_t j = nk; j < jout.size(); ++j) out.push_back(unmapped_leading(sp.length, jout[j]));
+  return out;
+}
+
+// Eager loop: slice each x at the iteration's index, run the body, write each
+// y into its row of the stacked output.
+std::vector<Array> scan_impl(std::span<const Array> in, const Params& params, std::span<const ShapedArray> out) {
+  ScanParams sp = read_params(params);
+  auto nc = static_cast<size_t>(sp.num_consts), nk = static_cast<size_t>(sp.num_carry);
+  std::vector<Value> args(in.begin(), in.begin() + static_cast<std::ptrdiff_t>(nc + nk));
+  size_t nx = in.size() - nc - nk;
+  std::vector<Array> ys;
+  for (size_t j = nk; j < out.size(); ++j) ys.push_back(Array::allocate(out[j]));
+  for (int64_t it = 0; it < sp.length; ++it) {
+    int64_t i = sp.reverse ? sp.length - 1 - it : it;
+    args.resize(nc + nk);
+    for (size_t k = 0; k < nx; ++k) {
+      const Array& x = in[nc + nk + k];
+      Array slice = Array::allocate(mapped_leading(x.aval()));
+      std::memcpy(slice.mutable_raw(), static_cast<const char*>(x.raw()) + static_cast<size_t>(i) * slice.nbytes(),
+                  slice.nbytes());
+      args.emplace_back(std::move(slice));
+    }
+    std::vector<Value> res = eval_closed_jaxpr(*sp.jaxpr, args);
+    for (size_t k = 0; k < nk; ++k) args[nc + k] = res[k];
+    for (size_t j = 0; j < ys.size(); ++j) {
+      const Array& y = res[nk + j].array();
+      std::memcpy(static_cast<char*>(ys[j].mutable_raw()) + static_cast<size_t>(i) * y.nbytes(), y.raw(), y.nbytes());
+    }
+  }
+  std::vector<Array> result;
+  for (size_t k = 0; k < nk; ++k) result.push_back(args[nc + k].array());
+  for (Array& y : ys) result.push_back(std::move(y));
+  return result;
+}
+
+// Python's rendering of a pytree of avals, for "scan body output must be a
+// pair, got ...".
+std::string tree_avals_str(const Tree& t) {
+  auto join = [](const std::vector<Tree>& ch, const char* open, const char* close, bool one_comma) {
+    std::string s = open;
+    for (size_t i = 0; i < ch.size(); ++i) s += (i ? ", " : "") + tree_avals_str(ch[i]);
+    if (one_comma && ch.size() == 1) s += ",";
+    return s + close;
+  };
+  switch (t.kind()) {
+    case Tree::Kind::Leaf: return t.leaf().aval().str();
+    case Tree::Kind::None: return "None";
+    case Tree::Kind::Tuple: return join(t.children(), "(", ")", true);
+    case Tree::Kind::List: return join(t.children(), "[", "]", false);
+    case Tree::Kind::Dict: {
+      std::string s = "{";
+      for (size_t i = 0; i < t.keys().size(); ++i)
+        s += (i ? ", '" : "'") + t.keys()[i] + "': " + tree_avals_str(t.children()[i]);
+      return s + "}";
+    }
+    case Tree::Kind::Static: return t.static_param().str();
+  }
+  return "";
+}
+
+constexpr const char* kRevise = "Revise the function so that all output types match the corresponding input types.";
+
+// JAX's _check_carry_type, for a body whose carry parameter has no name.
+void check_carry_type(const TreeDef& in_def, const TreeDef& out_def, std::span<const ShapedArray> in,
+                      std::span<const ShapedArray> out) {
+  if (!(in_def == out_def))
+    throw_type_error(
+        "scan body function carry input and carry output must have the same pytree structure, but they "
+        "differ:\n\nthe input tree structure is:\n" +
+        in_def.str() + "\nthe output tree structure is:\n" + out_def.str() +
+        "\n\nRevise the function so that the carry output has the same pytree structure as the carry input.");
+  std::vector<std::string> diffs;
+  for (size_t i = 0; i < in.size(); ++i) {
+    if (in[i].same_type(out[i])) continue;
+    std::string path = in_def.kind == Tree::Kind::Leaf ? "the input carry" : "the input carry at flat index " + std::to_string(i);
+    std::vector<std::string> why;
+    if (in[i].dtype != out[i].dtype) why.push_back("the dtypes do not match");
+    if (in[i].shape != out[i].shape) why.push_back("the shapes do not match");
+    std::string extra = why.size() == 1 ? ", so " + why[0] : ", so " + why[0] + " and " + why[1];
+    diffs.push_back(path + " has type " + in[i].type_str() + " but the corresponding output carry component has type " +
+                    out[i].type_str() + extra);
+  }
+  if (diffs.empty()) return;
+  auto cap = [](std::string s) {
+    s[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(s[0])));
+    return s;
+  };
+  std::string differences;
+  if (diffs.size() == 1) {
+    differences = cap(diffs[0]) + ".\n";
+  } else {
+    for (size_t i = 0; i + 1 < diffs.size(); ++i) differences += "  * " + diffs[i] + ";\n\n";
+    differences += "  * " + diffs.back() + ".\n";
+  }
+  throw_type_error("scan body function carry input and carry output must have equal types, but they differ:\n\n" +
+                   differences + "\n" + kRevise);
+}
+
+// JAX's _infer_scan_length.
+int64_t infer_length(std::span<const Value> xs, std::optional<int64_t> length) {
+  std::vector<int64_t> lengths;
+  for (const Value& x : xs) {
+    if (x.aval().ndim() == 0)
+      throw_value_error("scan got value with no leading axis to scan over: " + x.aval().str_short() + ".");
+    lengths.push_back(x.aval().shape[0]);
+  }
+  auto list = [&](const char* sep) {
+    std::string s;
+    for (size_t i = 0; i < lengths.size(); ++i) s += (i ? sep : "") + std::to_string(lengths[i]);
+    return s;
+  };
+  if (length) {
+    for (int64_t l : lengths)
+      if (l != *length)
+        throw_value_error("scan got `length` argument of " + std::to_string(*length) +
+                          " which disagrees with leading axis sizes [" + list(", ") + "].");
+    return *length;
+  }
+  if (lengths.empty()) throw_value_error("scan got no values to scan over and `length` not provided.");
+  for (int64_t l : lengths)
+    if (l != lengths[0]) throw_value_error("scan got values with different leading axis sizes: " + list(", ") + ".");
+  return lengths[0];
+}
+
+struct TracedBody {
+  ClosedJaxpr jaxpr;
+  TreeDef carry_def, y_def;
+};
+
+TracedBody trace_body(const TreeFn& f, const TreeDef& init_def, const TreeDef& xs_def,
+                      std::span<const ShapedArray> carry_avals, std::span<const ShapedArray> x_avals) {
+  TracedBody tb;
+  std::vector<ShapedArray> avals(carry_avals.begin(), carry_avals.end());
+  avals.insert(avals.end(), x_avals.begin(), x_avals.end());
+  size_t nk = carry_avals.size();
+  tb.jaxpr = trace_to_jaxpr(
+      [&](std::span<const Value> args) {
+        Tree carry = tree_unflatten(init_def, args.subspan(0, nk));
+        Tree x = tree_unflatten(xs_def, args.subspan(nk));
+        Tree r = f({carry, x});
+        if ((r.kind() != Tree::Kind::Tuple && r.kind() != Tree::Kind::List) || r.children().size() != 2)
+          throw_type_error("scan body output must be a pair, got " + tree_avals_str(r) + ".");
+        auto [c, cdef] = tree_flatten(r[0]);
+        auto [y, ydef] = tree_flatten(r[1]);
+        tb.carry_def = cdef;
+        tb.y_def = ydef;
+        c.insert(c.end(), y.begin(), y.end());
+        return c;
+      },
+      avals);
+  return tb;
+}
+
+}  // namespace
+
+std::vector<Value> bind_scan(const ClosedJaxprPtr& body, std::span<const Value> args, int64_t length,
+                             int64_t num_consts, int64_t num_carry, bool reverse, int64_t unroll) {
+  static const Primitive& scan_p = get_primitive("scan");
+  Params params{{"jaxpr", Param::jaxpr(body)},           {"length", Param::integer(length)},
+                {"num_carry", Param::integer(num_carry)}, {"num_consts", Param::integer(num_consts)},
+                {"reverse", Param::boolean(reverse)},     {"unroll", Param::integer(unroll)}};
+  return jxr::bind(scan_p, args, params);
+}
+
+namespace lax {
+
+std::pair<Tree, Tree> scan(const TreeFn& f, const Tree& init, const Tree& xs, std::optional<int64_t> length,
+                           bool reverse, int64_t unroll) {
+  auto [init_flat, init_def] = tree_flatten(init);
+  auto [xs_flat, xs_def] = tree_flatten(xs);
+  int64_t n = infer_length(xs_flat, length);
+  if (unroll < 0) throw_value_error("`unroll` must be a `bool` or a non-negative `int`.");
+  std::vector<ShapedArray> init_avals, x_avals;
+  for (const Value& v : init_flat) init_avals.push_back(abstractify(v));
+  for (const Value& v : xs_flat) x_avals.push_back(mapped_leading(abstractify(v)));
+
+  TracedBody tb = trace_body(f, init_def, xs_def, init_avals, x_avals);
+  std::vector<ShapedArray> outs = tb.jaxpr.out_avals();
+  size_t nk = init_flat.size();
+  if (tb.carry_def.num_leaves != static_cast<int>(nk) || !(tb.carry_def == init_def))
+    check_carry_type(init_def, tb.carry_def, init_avals, outs);
+  // A weakly typed init (a Python scalar) takes the type the body gives its
+  // carry, as JAX's _promote_weak_typed_input; the body is traced again.
+  bool changed = false;
+  for (size_t i = 0; i < nk; ++i)
+    if (init_avals[i].weak_type && !init_avals[i].same_type(outs[i])) {
+      TypedKind t = promote_types(init_avals[i].kind(), outs[i].kind());
+      init_flat[i] = convert_element_type(init_flat[i], t.dtype);
+      init_avals[i] = abstractify(init_flat[i]);
+      changed = true;
+    }
+  if (changed) {
+    tb = trace_body(f, init_def, xs_def, init_avals, x_avals);
+    outs = tb.jaxpr.out_avals();
+  }
+  check_carry_type(init_def, tb.carry_def, init_avals, std::span<const ShapedArray>(outs).subspan(0, nk));
+
+  // Closed-over constants become leading operands, as JAX's separate_consts.
+  const Jaxpr& traced = *tb.jaxpr.jaxpr;
+  std::vector<Value> consts = tb.jaxpr.consts;
+  size_t nc = consts.size();
+  std::vector<VarPtr> invars = traced.constvars;
+  invars.insert(invars.end(), traced.invars.begin(), traced.invars.end());
+  std::vector<Value> args = init_flat;
+  args.insert(args.end(), xs_flat.begin(), xs_flat.end());
+
+  // Carries the body returns unchanged are loop invariant: JAX moves them to
+  // the consts. Ys that are xs slices unchanged are the xs themselves.
+  std::vector<bool> move(nk, false), y_fwd_is_x(outs.size() - nk, false);
+  std::vector<int> y_fwd(outs.size() - nk, -1);
+  for (size_t i = 0; i < nk; ++i)
+    move[i] = traced.outvars[i].is_var() && traced.outvars[i].var() == invars[nc + i];
+  for (size_t j = nk; j < outs.size(); ++j)
+    if (traced.outvars[j].is_var())
+      for (size_t k = nc + nk; k < invars.size(); ++k)
+        if (traced.outvars[j].var() == invars[k]) y_fwd[j - nk] = static_cast<int>(k - nc);
+
+  auto body = std::make_shared<Jaxpr>();
+  std::vector<Value> operands(consts);
+  body->invars.assign(invars.begin(), invars.begin() + static_cast<std::ptrdiff_t>(nc));
+  for (size_t i = 0; i < nk; ++i)
+    if (move[i]) {
+      body->invars.push_back(invars[nc + i]);
+      operands.push_back(args[i]);
+    }
+  size_t num_consts = operands.size();
+  for (size_t i = 0; i < nk; ++i)
+    if (!move[i]) {
+      body->invars.push_back(invars[nc + i]);
+      operands.push_back(args[i]);
+    }
+  size_t num_carry = operands.size() - num_consts;
+  body->invars.insert(body->invars.end(), invars.begin() + static_cast<std::ptrdiff_t>(nc + nk), invars.end());
+  operands.insert(operands.end(), args.begin() + static_cast<std::ptrdiff_t>(nk), args.end());
+  body->eqns = traced.eqns;
+  for (size_t i = 0; i < nk; ++i)
+    if (!move[i]) body->outvars.push_back(traced.outvars[i]);
+  for (size_t j = nk; j < outs.size(); ++j)
+    if (y_fwd[j - nk] < 0) body->outvars.push_back(traced.outvars[j]);
+  auto closed = std::make_shared<ClosedJaxpr>();
+  closed->jaxpr = std::move(body);
+
+  std::vector<Value> res = bind_scan(closed, operands, n, static_cast<int64_t>(num_consts),
+                                     static_cast<int64_t>(num_carry), reverse, unroll);
+  std::vector<Value> carry_out, ys;
+  size_t k = 0;
+  for (size_t i = 0; i < nk; ++i) carry_out.push_back(move[i] ? args[i] : res[k++]);
+  for (int f : y_fwd) ys.push_back(f >= 0 ? args[static_cast<size_t>(f)] : res[k++]);
+  return {tree_unflatten(init_def, carry_out), tree_unflatten(tb.y_def, ys)};
+}
+
+Tree map(const TreeFn& f, const Tree& xs) {
+  TreeFn g = [&f](const std::vector<Tree>& a) { return Tree::tuple({Tree::none(), f({a[1]})}); };
+  return scan(g, Tree::none(), xs).second;
+}
+
+}  // namespace lax
+
+void register_scan_primitives() {
+  Primitive& p = define_primitive("scan");
+  p.synopsis = "loop a body jaxpr over the leading axis of its inputs, carrying state (lax.scan)";
+  p.abstract_eval = scan_abstract_eval;
+  p.impl = scan_impl;
+}
 
 }  // namespace jxr
