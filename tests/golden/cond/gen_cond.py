@@ -1,0 +1,93 @@
+"""Golden jaxprs of lax.cond and lax.switch, printed by the real JAX
+(tests/golden/JAX_VERSION).
+
+Run with the real JAX: `python3 tests/golden/cond/gen_cond.py`. Each case
+writes <name>.txt next to this script; tests/engine/tst_cond.cpp traces the
+same functions with the C++ API and tests/python/test_cond.py with jaxray,
+and both compare their text exactly with these files.
+"""
+import os
+
+import jax
+import jax.numpy as jnp
+from jax import lax
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+W = jnp.array([1.0, 2.0, 3.0])
+
+
+def sin_cos(p, x):
+    return lax.cond(p, jnp.sin, jnp.cos, x)
+
+
+def switch3(i, x):
+    return lax.switch(i, [jnp.sin, jnp.cos, lambda x: x * 2.0], x)
+
+
+def consts(p, x):
+    # W is closed over by the true branch only: both branches take it.
+    return lax.cond(p, lambda x: x * W, lambda x: x + 1.0, x)
+
+
+def two_operands(p, x):
+    return lax.cond(p, lambda a, b: (a, b * 2.0), lambda a, b: (b, a), x, 2.0)
+
+
+def forwarded(p, x, y):
+    # Both branches return y unchanged: JAX drops that output of the cond.
+    return lax.cond(p, lambda x, y: (x * y, y), lambda x, y: (x + y, y), x, y)
+
+
+def float_pred(p, x):
+    return lax.cond(p, lambda x: x * x, lambda x: x + 1.0, x)
+
+
+def pytree(p, x):
+    return lax.cond(p, lambda d: {"a": d["a"] * 2.0, "b": d["b"]},
+                    lambda d: {"a": d["b"], "b": d["a"]}, {"a": x, "b": x + 1.0})
+
+
+def jvp_sin_cos(p, x, t):
+    return jax.jvp(lambda x: sin_cos(p, x), (x,), (t,))
+
+
+def jvp_two(p, x, y, tx):
+    # y's tangent is zero: only the outputs that depend on x get tangents,
+    # the same ones in both branches.
+    return jax.jvp(lambda x: lax.cond(p, lambda x, y: (x * y, y), lambda x, y: (y, x), x, y), (x,), (tx,))
+
+
+def vmap_pred(p, x):
+    return jax.vmap(sin_cos)(p, x)
+
+
+def vmap_operand(p, x):
+    return jax.vmap(sin_cos, in_axes=(None, 0))(p, x)
+
+
+def vmap_switch(i, x):
+    return jax.vmap(switch3)(i, x)
+
+
+F = jnp.float32
+CASES = {
+    "sin_cos": (sin_cos, (True, 1.0)),
+    "switch3": (switch3, (1, 1.0)),
+    "consts": (consts, (True, jnp.ones(3))),
+    "two_operands": (two_operands, (True, 1.0)),
+    "forwarded": (forwarded, (True, 1.0, 2.0)),
+    "float_pred": (float_pred, (3.0, 1.0)),
+    "pytree": (pytree, (True, jnp.ones(2))),
+    "jvp_sin_cos": (jvp_sin_cos, (True, F(1.0), F(1.0))),
+    "jvp_two": (jvp_two, (True, F(1.0), F(2.0), F(1.0))),
+    "vmap_pred": (vmap_pred, (jnp.array([True, False]), jnp.ones(2))),
+    "vmap_operand": (vmap_operand, (True, jnp.ones(2))),
+    "vmap_switch": (vmap_switch, (jnp.array([0, 2, 1]), jnp.ones((3, 2)))),
+}
+
+if __name__ == "__main__":
+    for name, (fn, args) in CASES.items():
+        text = str(jax.make_jaxpr(fn)(*args))
+        with open(os.path.join(HERE, name + ".txt"), "w") as f:
+            f.write(text + "\n")
+        print(name)
