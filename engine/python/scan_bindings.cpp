@@ -1,10 +1,55 @@
-// jaxray.lax's `scan` (issue 7, being written).
+// jaxray.lax.scan and jaxray.lax.map: the Python callable is traced once as
+// an engine tree function (jxr::lax::scan in engine/control_flow/scan.h).
 #include <pybind11/pybind11.h>
+
+#include "engine/control_flow/scan.h"
+#include "engine/python/convert.h"
 
 namespace py = pybind11;
 
 namespace jxr::python {
 
-void bind_scan(py::module_& m) { (void)m; }
+namespace {
+
+// JAX's `unroll`: a bool means fully unrolled (True, max(length, 1)) or
+// rolled (False, 1).
+int64_t unroll_of(py::handle unroll, const Tree& xs, std::optional<int64_t> length) {
+  if (!py::isinstance<py::bool_>(unroll)) return unroll.cast<int64_t>();
+  if (!unroll.cast<bool>()) return 1;
+  int64_t n = length.value_or(0);
+  if (!length) {
+    std::vector<Value> leaves = tree_leaves(xs);
+    if (!leaves.empty() && leaves[0].aval().ndim() > 0) n = leaves[0].aval().shape[0];
+  }
+  return std::max<int64_t>(n, 1);
+}
+
+}  // namespace
+
+void bind_scan(py::module_& m) {
+  m.def(
+      "scan",
+      [](py::function f, py::object init, py::object xs, py::object length, bool reverse, py::object unroll) {
+        if (!PyCallable_Check(f.ptr())) throw py::type_error("lax.scan: f argument should be a callable.");
+        Tree init_t = to_tree(init), xs_t = to_tree(xs);
+        std::optional<int64_t> n;
+        if (!length.is_none()) n = length.cast<int64_t>();
+        int64_t u = unroll_of(unroll, xs_t, n);
+        PySourceScope src;
+        auto [carry, ys] = lax::scan(tree_fn(std::move(f)), init_t, xs_t, n, reverse, u);
+        return py::make_tuple(from_tree(carry), from_tree(ys));
+      },
+      py::arg("f"), py::arg("init"), py::arg("xs") = py::none(), py::arg("length") = py::none(),
+      py::arg("reverse") = false, py::arg("unroll") = 1,
+      "Scan a function over leading array axes while carrying along state (jax.lax.scan).");
+  m.def(
+      "map",
+      [](py::function f, py::object xs) {
+        Tree xs_t = to_tree(xs);
+        PySourceScope src;
+        return from_tree(lax::map(tree_fn(std::move(f)), xs_t));
+      },
+      py::arg("f"), py::arg("xs"), "Map a function over leading array axes (jax.lax.map).");
+}
 
 }  // namespace jxr::python

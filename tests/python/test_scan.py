@@ -1,0 +1,146 @@
+"""jaxray.lax.scan and jaxray.lax.map against JAX 0.10.2.
+
+The jaxpr texts are tests/golden/scan/*.txt, printed by JAX 0.10.2 from the
+same functions (tests/golden/scan/gen_scan.py); the values are closed forms,
+finite differences and loops."""
+import os
+
+import numpy as np
+import pytest
+
+import jaxray
+import jaxray.numpy as jnp
+from jaxray import lax
+
+GOLDEN = os.path.join(os.path.dirname(__file__), "..", "golden", "scan")
+W = jnp.array([1.0, 2.0, 3.0])
+
+
+def golden(name):
+    with open(os.path.join(GOLDEN, name + ".txt")) as f:
+        return f.read().rstrip("\n")
+
+
+# The functions of gen_scan.py.
+def basic(c, xs):
+    return lax.scan(lambda c, x: (c + x, c * x), c, xs)
+
+
+def consts_reverse(c, xs):
+    return lax.scan(lambda c, x: (c * W + x, jnp.sin(c)), c, xs, reverse=True)
+
+
+def pytree_carry(c, xs):
+    return lax.scan(lambda c, x: ((c[0] + x, c[1] * 2.0), c[0]), c, xs, unroll=2)
+
+
+def map_double(xs):
+    return lax.map(lambda x: x * 2.0, xs)
+
+
+def no_xs(c):
+    return lax.scan(lambda c, _: (c + 1.0, c), c, None, length=5)
+
+
+def forwarded(c, xs):
+    return lax.scan(lambda c, x: (c, (x, x * c)), c, xs)
+
+
+def jvp_basic(c, xs, tc, txs):
+    return jaxray.jvp(basic, (c, xs), (tc, txs))
+
+
+def jvp_xs_only(c, xs, txs):
+    return jaxray.jvp(lambda xs: basic(c, xs), (xs,), (txs,))
+
+
+def vmap_xs(c, xs):
+    return jaxray.vmap(basic, in_axes=(None, 0))(c, xs)
+
+
+def vmap_carry(c, xs):
+    return jaxray.vmap(basic, in_axes=(0, None))(c, xs)
+
+
+F = jnp.float32
+CASES = {
+    "basic": (basic, (0.0, jnp.arange(3.0))),
+    "consts_reverse": (consts_reverse, (jnp.zeros(3), jnp.ones((4, 3)))),
+    "pytree_carry": (pytree_carry, ((0.0, jnp.ones(2)), jnp.arange(3.0))),
+    "map_double": (map_double, (jnp.arange(3.0),)),
+    "no_xs": (no_xs, (0.0,)),
+    "forwarded": (forwarded, (jnp.ones(2), jnp.ones((3, 2)))),
+    "jvp_basic": (jvp_basic, (F(0.0), jnp.arange(3.0), F(1.0), jnp.ones(3))),
+    "jvp_xs_only": (jvp_xs_only, (F(0.0), jnp.arange(3.0), jnp.ones(3))),
+    "vmap_xs": (vmap_xs, (F(0.0), jnp.ones((2, 3)))),
+    "vmap_carry": (vmap_carry, (jnp.ones(2), jnp.arange(3.0))),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_make_jaxpr_is_jax_text(name):
+    fn, args = CASES[name]
+    assert str(jaxray.make_jaxpr(fn)(*args)) == golden(name)
+
+
+def values(x):
+    return np.asarray(x).tolist()
+
+
+def test_values():
+    c, ys = basic(0.0, jnp.arange(3.0))
+    assert values(c) == 3.0 and values(ys) == [0.0, 0.0, 2.0]
+    (c0, c1), ys = pytree_carry((0.0, jnp.ones(2)), jnp.arange(3.0))
+    assert values(c0) == 3.0 and values(c1) == [8.0, 8.0] and values(ys) == [0.0, 0.0, 1.0]
+    assert values(map_double(jnp.arange(3.0))) == [0.0, 2.0, 4.0]
+    c, ys = no_xs(0.0)
+    assert values(c) == 5.0 and values(ys) == [0.0, 1.0, 2.0, 3.0, 4.0]
+    # Reverse: the rows are visited last to first, each y stored at its row.
+    c, ys = lax.scan(lambda c, x: (c + x, c), 0.0, jnp.array([1.0, 2.0, 3.0]), reverse=True)
+    assert values(c) == 6.0 and values(ys) == [5.0, 3.0, 0.0]
+    c, ys = lax.scan(lambda c, x: (c + x, c), 0.0, jnp.arange(5.0), unroll=True)
+    assert values(c) == 10.0 and values(ys) == [0.0, 0.0, 1.0, 3.0, 6.0]
+
+
+def test_dict_pytrees():
+    def f(c, x):
+        return {"s": c["s"] + x["a"] * x["b"]}, {"p": c["s"]}
+    c, ys = lax.scan(f, {"s": 0.0}, {"a": jnp.arange(3.0), "b": jnp.ones(3)})
+    assert values(c["s"]) == 3.0 and values(ys["p"]) == [0.0, 0.0, 1.0]
+    assert values(lax.map(lambda x: x[0] + x[1], (jnp.arange(2.0), jnp.ones(2)))) == [1.0, 2.0]
+
+
+def test_jvp_matches_finite_differences():
+    def f(xs):
+        c, ys = lax.scan(lambda c, x: (jnp.sin(c) * x + c, c * c), 0.5, xs)
+        return c + ys.sum()
+    xs = np.array([0.3, -0.7, 1.1], np.float64)
+    t = np.array([1.0, -2.0, 0.5])
+    _, tan = jaxray.jvp(f, (jnp.array(xs, dtype=jnp.float32),), (jnp.array(t, dtype=jnp.float32),))
+
+    def ref(xs):
+        c, s = 0.5, 0.0
+        for x in xs:
+            s += c * c
+            c = np.sin(c) * x + c
+        return c + s
+    eps = 1e-4
+    fd = (ref(xs + eps * t) - ref(xs - eps * t)) / (2 * eps)
+    assert abs(float(tan) - fd) < 1e-3
+
+
+def test_vmap_matches_a_loop():
+    xs = jnp.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
+    c, ys = jaxray.vmap(basic, in_axes=(None, 0))(0.0, xs)
+    for i in range(2):
+        ci, yi = basic(0.0, xs[i])
+        assert values(c[i]) == values(ci) and values(ys[i]) == values(yi)
+
+
+def test_errors_are_jax_messages():
+    with pytest.raises(TypeError, match="scan body function carry input and carry output must have equal types"):
+        lax.scan(lambda c, x: (jnp.stack([c, c]), x), 0.0, jnp.arange(3.0))
+    with pytest.raises(ValueError, match="scan got values with different leading axis sizes: 2, 3."):
+        lax.scan(lambda c, x: (c, x), 0.0, (jnp.ones(2), jnp.ones(3)))
+    with pytest.raises(ValueError, match="scan got no values to scan over and `length` not provided."):
+        lax.scan(lambda c, x: (c, x), 0.0, None)
