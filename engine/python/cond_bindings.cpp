@@ -1,10 +1,81 @@
-// jaxray.lax's `cond` (issue 7, being written).
+// jaxray.lax.cond and jaxray.lax.switch: each Python branch is traced once
+// as an engine tree function (jxr::lax::cond in engine/control_flow/cond.h).
 #include <pybind11/pybind11.h>
+
+#include "engine/control_flow/cond.h"
+#include "engine/python/convert.h"
 
 namespace py = pybind11;
 
 namespace jxr::python {
 
-void bind_cond(py::module_& m) { (void)m; }
+namespace {
+
+// JAX's api_util.fun_sourceinfo: "name at file:line" for functions with
+// code, through functools.partial and __wrapped__; "None" otherwise.
+std::string sourceinfo(py::handle f) {
+  py::object fun = py::reinterpret_borrow<py::object>(f);
+  py::object partial = py::module_::import("functools").attr("partial");
+  while (py::isinstance(fun, partial)) fun = fun.attr("func");
+  fun = py::module_::import("inspect").attr("unwrap")(fun);
+  if (!py::hasattr(fun, "__code__") || !py::hasattr(fun, "__name__")) return "None";
+  py::object code = fun.attr("__code__");
+  return py::str(fun.attr("__name__")).cast<std::string>() + " at " +
+         py::str(code.attr("co_filename")).cast<std::string>() + ":" +
+         py::str(code.attr("co_firstlineno")).cast<std::string>();
+}
+
+// The operands: positional ones, or the single `operand` keyword, as JAX.
+std::vector<Tree> operands_of(const py::args& args, const py::kwargs& kwargs) {
+  if (kwargs.contains("operand")) {
+    if (args.size() != 0)
+      throw py::type_error("if 'operand' keyword is passed then no positional operands can be passed, got operand=" +
+                           py::repr(kwargs["operand"]).cast<std::string>() + " and positional operands " +
+                           py::repr(args).cast<std::string>());
+    return {to_tree(kwargs["operand"])};
+  }
+  for (auto kv : kwargs)
+    throw py::type_error("got an unexpected keyword argument '" + py::str(kv.first).cast<std::string>() + "'");
+  return to_trees(args);
+}
+
+}  // namespace
+
+void bind_cond(py::module_& m) {
+  m.def(
+      "cond",
+      [](py::object pred, py::object true_fun, py::object false_fun, py::args operands, py::kwargs kwargs) {
+        if (!PyCallable_Check(true_fun.ptr()) || !PyCallable_Check(false_fun.ptr()))
+          throw py::type_error("lax.cond: true_fun and false_fun arguments should be callable.");
+        if (pred.is_none()) throw py::type_error("cond predicate is None");
+        std::vector<Tree> ops = operands_of(operands, kwargs);
+        Value p = to_value(pred);
+        lax::CondNames names{{sourceinfo(true_fun), sourceinfo(false_fun)}};
+        PySourceScope src;
+        Tree out = lax::cond(p, tree_fn(py::reinterpret_borrow<py::function>(true_fun)),
+                             tree_fn(py::reinterpret_borrow<py::function>(false_fun)), ops, names);
+        return from_tree(out);
+      },
+      py::arg("pred"), py::arg("true_fun"), py::arg("false_fun"),
+      "Conditionally apply true_fun or false_fun to the operands (jax.lax.cond).");
+  m.def(
+      "switch",
+      [](py::object index, py::object branches, py::args operands, py::kwargs kwargs) {
+        std::vector<TreeFn> fns;
+        lax::CondNames names;
+        for (py::handle b : branches) {
+          if (!PyCallable_Check(b.ptr()))
+            throw py::type_error("lax.switch: branches argument should be a sequence of callables.");
+          fns.push_back(tree_fn(py::reinterpret_borrow<py::function>(b)));
+          names.branches.push_back(sourceinfo(b));
+        }
+        std::vector<Tree> ops = operands_of(operands, kwargs);
+        Value i = to_value(index);
+        PySourceScope src;
+        return from_tree(lax::switch_(i, fns, ops, names));
+      },
+      py::arg("index"), py::arg("branches"),
+      "Apply the branch chosen by index, clamped into range, to the operands (jax.lax.switch).");
+}
 
 }  // namespace jxr::python

@@ -1,0 +1,165 @@
+"""jaxray.lax.cond and jaxray.lax.switch against JAX 0.10.2.
+
+The jaxpr texts are tests/golden/cond/*.txt, printed by JAX 0.10.2 from the
+same functions (tests/golden/cond/gen_cond.py); the values are closed forms,
+finite differences and loops."""
+import math
+import os
+
+import numpy as np
+import pytest
+
+import jaxray
+import jaxray.numpy as jnp
+from jaxray import lax
+
+GOLDEN = os.path.join(os.path.dirname(__file__), "..", "golden", "cond")
+W = jnp.array([1.0, 2.0, 3.0])
+
+
+def golden(name):
+    with open(os.path.join(GOLDEN, name + ".txt")) as f:
+        return f.read().rstrip("\n")
+
+
+# The functions of gen_cond.py.
+def sin_cos(p, x):
+    return lax.cond(p, jnp.sin, jnp.cos, x)
+
+
+def switch3(i, x):
+    return lax.switch(i, [jnp.sin, jnp.cos, lambda x: x * 2.0], x)
+
+
+def consts(p, x):
+    return lax.cond(p, lambda x: x * W, lambda x: x + 1.0, x)
+
+
+def two_operands(p, x):
+    return lax.cond(p, lambda a, b: (a, b * 2.0), lambda a, b: (b, a), x, 2.0)
+
+
+def forwarded(p, x, y):
+    return lax.cond(p, lambda x, y: (x * y, y), lambda x, y: (x + y, y), x, y)
+
+
+def float_pred(p, x):
+    return lax.cond(p, lambda x: x * x, lambda x: x + 1.0, x)
+
+
+def pytree(p, x):
+    return lax.cond(p, lambda d: {"a": d["a"] * 2.0, "b": d["b"]},
+                    lambda d: {"a": d["b"], "b": d["a"]}, {"a": x, "b": x + 1.0})
+
+
+def jvp_sin_cos(p, x, t):
+    return jaxray.jvp(lambda x: sin_cos(p, x), (x,), (t,))
+
+
+def jvp_two(p, x, y, tx):
+    return jaxray.jvp(lambda x: lax.cond(p, lambda x, y: (x * y, y), lambda x, y: (y, x), x, y), (x,), (tx,))
+
+
+def vmap_pred(p, x):
+    return jaxray.vmap(sin_cos)(p, x)
+
+
+def vmap_operand(p, x):
+    return jaxray.vmap(sin_cos, in_axes=(None, 0))(p, x)
+
+
+def vmap_switch(i, x):
+    return jaxray.vmap(switch3)(i, x)
+
+
+F = np.float32
+CASES = {
+    "sin_cos": (sin_cos, (True, 1.0)),
+    "switch3": (switch3, (1, 1.0)),
+    "consts": (consts, (True, jnp.ones(3))),
+    "two_operands": (two_operands, (True, 1.0)),
+    "forwarded": (forwarded, (True, 1.0, 2.0)),
+    "float_pred": (float_pred, (3.0, 1.0)),
+    "pytree": (pytree, (True, jnp.ones(2))),
+    "jvp_sin_cos": (jvp_sin_cos, (True, F(1.0), F(1.0))),
+    "jvp_two": (jvp_two, (True, F(1.0), F(2.0), F(1.0))),
+    "vmap_pred": (vmap_pred, (jnp.array([True, False]), jnp.ones(2))),
+    "vmap_operand": (vmap_operand, (True, jnp.ones(2))),
+    "vmap_switch": (vmap_switch, (jnp.array([0, 2, 1]), jnp.ones((3, 2)))),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_golden_jaxpr(name):
+    fn, args = CASES[name]
+    assert str(jaxray.make_jaxpr(fn)(*args)) == golden(name)
+
+
+def test_values():
+    assert float(sin_cos(True, 1.0)) == pytest.approx(math.sin(1.0))
+    assert float(sin_cos(False, 1.0)) == pytest.approx(math.cos(1.0))
+    assert float(float_pred(-2.0, 3.0)) == 9.0
+    assert float(float_pred(0, 3.0)) == 4.0
+    np.testing.assert_allclose(consts(True, jnp.array([2.0, 2.0, 2.0])), [2.0, 4.0, 6.0])
+    d = pytree(True, jnp.array([1.0, 2.0]))
+    np.testing.assert_allclose(d["a"], [2.0, 4.0])
+    np.testing.assert_allclose(d["b"], [2.0, 3.0])
+    a, b = two_operands(False, 1.0)
+    assert (float(a), float(b)) == (2.0, 1.0)
+    assert float(lax.cond(True, lambda x: x + 1.0, lambda x: x, operand=1.0)) == 2.0
+
+
+def test_switch_clamps_index():
+    got = [float(switch3(i, 1.0)) for i in (-3, 0, 1, 2, 7)]
+    want = [math.sin(1.0), math.sin(1.0), math.cos(1.0), 2.0, 2.0]
+    np.testing.assert_allclose(got, want, rtol=1e-6)
+    # A single branch is called directly, as JAX does.
+    assert "cond" not in str(jaxray.make_jaxpr(lambda i, x: lax.switch(i, [lambda x: x * 3.0], x))(0, 1.0))
+
+
+def test_jit_of_cond():
+    f = jaxray.jit(lambda p, x: lax.cond(p, lambda x: x * 2.0, lambda x: x - 1.0, x))
+    assert float(f(True, 3.0)) == 6.0
+    assert float(f(False, 3.0)) == 2.0
+
+
+def test_jvp_matches_finite_differences():
+    h = 1e-3
+    for i in range(3):
+        f = lambda x: switch3(i, x)
+        y, t = jaxray.jvp(f, (F(0.7),), (F(1.0),))
+        fd = (float(f(F(0.7 + h))) - float(f(F(0.7 - h)))) / (2 * h)
+        assert float(t) == pytest.approx(fd, abs=1e-3)
+        assert float(y) == float(f(F(0.7)))
+
+
+def test_vmap_matches_loop():
+    idx = jnp.array([0, 2, 1, 5])
+    xs = jnp.array([0.5, 1.0, 1.5, 2.0])
+    got = jaxray.vmap(switch3)(idx, xs)
+    want = [float(switch3(int(i), float(x))) for i, x in zip(np.asarray(idx), np.asarray(xs))]
+    np.testing.assert_allclose(got, want, rtol=1e-6)
+    np.testing.assert_allclose(jaxray.vmap(sin_cos, in_axes=(None, 0))(False, xs), np.cos(np.asarray(xs)),
+                               rtol=1e-6)
+
+
+def test_errors():
+    t = lambda x: x * W
+    f = lambda x: x + 1.0
+    where = lambda fn: f"<lambda> at {__file__}:{fn.__code__.co_firstlineno}"
+    with pytest.raises(TypeError) as e:
+        lax.cond(True, t, f, 1.0)
+    assert str(e.value) == (
+        "cond branches must have equal output types but they differ.\n\n"
+        f"true_fun is {where(t)}\nfalse_fun is {where(f)}\n\n"
+        "The output of true_fun has type float32[3] but the corresponding output of false_fun has type "
+        "float32[], so the shapes do not match.\n\n"
+        "Revise true_fun and/or false_fun so that all output types match.")
+    with pytest.raises(TypeError, match="lax.cond: true_fun and false_fun arguments should be callable."):
+        lax.cond(True, 1.0, f, 1.0)
+    with pytest.raises(TypeError, match="cond predicate is None"):
+        lax.cond(None, t, f, 1.0)
+    with pytest.raises(TypeError, match="Index type must be an integer"):
+        lax.switch(1.0, [t, f], 1.0)
+    with pytest.raises(ValueError, match="Empty branch sequence"):
+        lax.switch(0, [], 1.0)
