@@ -3,6 +3,8 @@
 // branches instantiated alike; batching with a batched index evaluates every
 // branch and picks the results with select_n, and with an unbatched index
 // stays one cond over batched branches.
+#include <algorithm>
+
 #include "engine/ad/ad.h"
 #include "engine/ad/rules.h"
 #include "engine/api.h"
@@ -151,12 +153,167 @@ BatchResult cond_batch(std::span<const Value> args, std::span<const int> dims, c
   return BatchResult{bind_cond(args[0], std::move(batched), ops), out_dims};
 }
 
+// JAX's _merge_branch_residuals: residual slots shared by type across
+// branches; the k-th residual of a type in any branch takes the k-th slot of
+// that type. Returns the slots' avals and, per branch, its residuals' slots.
+std::pair<std::vector<ShapedArray>, std::vector<std::vector<size_t>>> merge_residuals(
+    const std::vector<std::vector<ShapedArray>>& per_branch) {
+  std::vector<std::pair<ShapedArray, size_t>> tagged;
+  std::vector<std::vector<size_t>> slots;
+  for (const auto& avals : per_branch) {
+    std::vector<size_t> mine;
+    for (size_t i = 0; i < avals.size(); ++i) {
+      size_t nth = static_cast<size_t>(std::count(avals.begin(), avals.begin() + static_cast<std::ptrdiff_t>(i), avals[i]));
+      std::pair<ShapedArray, size_t> key{avals[i], nth};
+      auto it = std::find(tagged.begin(), tagged.end(), key);
+      if (it == tagged.end()) it = tagged.insert(tagged.end(), key);
+      mine.push_back(static_cast<size_t>(it - tagged.begin()));
+    }
+    slots.push_back(std::move(mine));
+  }
+  std::vector<ShapedArray> all;
+  for (const auto& t : tagged) all.push_back(t.first);
+  return {all, slots};
+}
+
+// Reverse mode, as JAX's _cond_linearize: every branch linearized, one cond
+// computing the primal outputs and the residuals of the branch taken (the
+// other branches' slots hold zeros), and a tangent cond of the residuals and
+// the input tangents, its output tangents instantiated alike in all branches.
+LinearizeRuleResult cond_linearize(const std::vector<bool>& nonzeros, std::span<const Value> primals,
+                                   const Params& params) {
+  std::vector<ClosedJaxprPtr> branches = branches_of(params);
+  std::vector<bool> ops_nz(nonzeros.begin() + 1, nonzeros.end());
+  std::vector<std::shared_ptr<const LinearizedJaxpr>> lins;
+  size_t n_out = branches[0]->out_avals().size();
+  std::vector<bool> out_nz(n_out, false);
+  std::vector<std::vector<ShapedArray>> res_avals;
+  std::vector<ShapedArray> in_avals = branches[0]->in_avals();
+  for (const ClosedJaxprPtr& b : branches) {
+    lins.push_back(linearize_call_body(b, ops_nz));
+    const LinearizedJaxpr& lin = *lins.back();
+    for (size_t j = 0; j < n_out; ++j) out_nz[j] = out_nz[j] || lin.nonzero_out[j];
+    std::vector<ShapedArray> primal_outs = lin.primal->out_avals();
+    std::vector<ShapedArray> avals;
+    for (const LinearizedJaxpr::Residual& r : lin.residuals)
+      avals.push_back(r.kind == LinearizedJaxpr::Residual::Input   ? in_avals[r.index]
+                      : r.kind == LinearizedJaxpr::Residual::Const ? b->consts[r.index].aval()
+                                                                    : primal_outs[r.index]);
+    res_avals.push_back(std::move(avals));
+  }
+  auto [all_res, slots] = merge_residuals(res_avals);
+
+  std::vector<ClosedJaxprPtr> primal_branches, tangent_branches;
+  for (size_t b = 0; b < branches.size(); ++b) {
+    const LinearizedJaxpr& lin = *lins[b];
+    const ClosedJaxprPtr& br = branches[b];
+    const std::vector<size_t>& mine = slots[b];
+    primal_branches.push_back(std::make_shared<const ClosedJaxpr>(trace_to_jaxpr(
+        [&](std::span<const Value> xs) {
+          std::vector<Value> outs = eval_closed_jaxpr(*lin.primal, xs);
+          std::vector<Value> result;
+          size_t k = 0;
+          for (int fwd : lin.primal_input) result.push_back(fwd >= 0 ? xs[static_cast<size_t>(fwd)] : outs[k++]);
+          std::vector<Value> res(all_res.size());
+          for (size_t i = 0; i < lin.residuals.size(); ++i) {
+            const LinearizedJaxpr::Residual& r = lin.residuals[i];
+            res[mine[i]] = r.kind == LinearizedJaxpr::Residual::Input   ? xs[static_cast<size_t>(r.index)]
+                           : r.kind == LinearizedJaxpr::Residual::Const ? br->consts[static_cast<size_t>(r.index)]
+                                                                         : outs[static_cast<size_t>(r.index)];
+          }
+          for (size_t s = 0; s < all_res.size(); ++s)
+            result.push_back(res[s].defined() ? res[s] : ad::zeros_like_aval(all_res[s]));
+          return result;
+        },
+        in_avals)));
+    std::vector<ShapedArray> t_avals = all_res;
+    for (size_t i = 0; i < ops_nz.size(); ++i)
+      if (ops_nz[i]) t_avals.push_back(ad::tangent_aval(in_avals[i]));
+    std::vector<ShapedArray> out_avals = br->out_avals();
+    tangent_branches.push_back(std::make_shared<const ClosedJaxpr>(trace_to_jaxpr(
+        [&](std::span<const Value> xs) {
+          std::vector<Value> args;
+          for (size_t slot : mine) args.push_back(xs[slot]);
+          args.insert(args.end(), xs.begin() + static_cast<std::ptrdiff_t>(all_res.size()), xs.end());
+          std::vector<Value> ts = eval_closed_jaxpr(*lin.tangent, args);
+          std::vector<Value> result;
+          size_t k = 0;
+          for (size_t j = 0; j < n_out; ++j) {
+            Value t = lin.nonzero_out[j] ? ts[k++] : Value();
+            if (out_nz[j]) result.push_back(ad::instantiate_zeros(t, ad::tangent_aval(out_avals[j])));
+          }
+          return result;
+        },
+        t_avals)));
+  }
+
+  std::vector<Value> ops(primals.begin() + 1, primals.end());
+  std::vector<Value> outs = bind_cond(primals[0], std::move(primal_branches), ops);
+  LinearizeRuleResult r;
+  r.primals_out.assign(outs.begin(), outs.begin() + static_cast<std::ptrdiff_t>(n_out));
+  r.nonzero_out = out_nz;
+  r.residuals.push_back(primals[0]);
+  r.residuals.insert(r.residuals.end(), outs.begin() + static_cast<std::ptrdiff_t>(n_out), outs.end());
+  r.tangent_fn = [tangent_branches](std::span<const Value> residuals, std::span<const Value> nz_tangents) {
+    std::vector<Value> args(residuals.begin() + 1, residuals.end());
+    args.insert(args.end(), nz_tangents.begin(), nz_tangents.end());
+    return bind_cond(residuals[0], tangent_branches, args);
+  };
+  return r;
+}
+
+// The transpose of a cond linear in its undefined operands: every branch
+// transposed (JAX's backward pass inside it), bound as one cond of the
+// defined operands and the output cotangents.
+std::vector<Value> cond_transpose(std::span<const Value> cts, std::span<const Value> args,
+                                  std::span<const ShapedArray> in_avals, const Params& params) {
+  std::vector<ClosedJaxprPtr> branches = branches_of(params);
+  std::vector<bool> linear, ct_nz;
+  std::vector<Value> call_args;
+  for (size_t i = 1; i < args.size(); ++i) {
+    linear.push_back(ad::is_zero(args[i]));
+    if (!linear.back()) call_args.push_back(args[i]);
+  }
+  for (const Value& c : cts) {
+    ct_nz.push_back(!ad::is_zero(c));
+    if (ct_nz.back()) call_args.push_back(c);
+  }
+  std::vector<ShapedArray> avals;
+  for (const Value& a : call_args) avals.push_back(a.aval());
+  size_t n = linear.size();
+  std::vector<ClosedJaxprPtr> transposed;
+  for (const ClosedJaxprPtr& b : branches)
+    transposed.push_back(std::make_shared<const ClosedJaxpr>(trace_to_jaxpr(
+        [&](std::span<const Value> xs) {
+          std::vector<Value> full(n), ct(cts.size());
+          size_t k = 0;
+          for (size_t i = 0; i < n; ++i)
+            if (!linear[i]) full[i] = xs[k++];
+          for (size_t j = 0; j < cts.size(); ++j)
+            if (ct_nz[j]) ct[j] = xs[k++];
+          std::vector<Value> res = backward_pass(*b->jaxpr, b->consts, full, linear, ct);
+          std::vector<Value> outs;
+          for (size_t i = 0; i < n; ++i)
+            if (linear[i]) outs.push_back(ad::instantiate_zeros(res[i], in_avals[i + 1]));
+          return outs;
+        },
+        avals)));
+  std::vector<Value> outs = bind_cond(args[0], std::move(transposed), call_args);
+  std::vector<Value> result(args.size());
+  size_t k = 0;
+  for (size_t i = 0; i < n; ++i)
+    if (linear[i]) result[i + 1] = outs[k++];
+  return result;
+}
+
 }  // namespace
 
 void register_cond_rules() {
   Primitive& cond = primitive_for_rules("cond");
   cond.jvp = cond_jvp;
   cond.batch = cond_batch;
+  cond.linearize = cond_linearize;
+  cond.transpose = cond_transpose;
 }
 
 }  // namespace jxr

@@ -163,3 +163,46 @@ def test_errors():
         lax.switch(1.0, [t, f], 1.0)
     with pytest.raises(ValueError, match="Empty branch sequence"):
         lax.switch(0, [], 1.0)
+
+
+def test_grad_matches_jax():
+    # Printed by JAX 0.10.2 for the same functions.
+    g = lambda p, x, y: lax.cond(p, lambda x, y: x * jnp.sin(y), lambda x, y: x * x + y, x, y)
+    gt = jaxray.grad(g, argnums=(1, 2))(True, 1.5, 2.0)
+    gf = jaxray.grad(g, argnums=(1, 2))(False, 1.5, 2.0)
+    np.testing.assert_allclose([float(v) for v in gt], [0.9092974, -0.62422025], rtol=1e-6)
+    np.testing.assert_allclose([float(v) for v in gf], [3.0, 1.0], rtol=1e-6)
+    s = lambda i, x: lax.switch(i, [jnp.sin, jnp.cos, lambda x: x * x * x], x)
+    got = [float(jaxray.grad(s, argnums=1)(i, 0.7)) for i in range(3)]
+    np.testing.assert_allclose(got, [0.7648422122001648, -0.6442176699638367, 1.46999990940094], rtol=1e-6)
+    np.testing.assert_allclose(jaxray.vmap(jaxray.grad(s, argnums=1))(jnp.array([0, 1, 2]), jnp.array([0.7, 0.7, 0.7])),
+                               [0.7648422, -0.64421767, 1.4699999], rtol=1e-6)
+    # Reverse mode through the select_n of a batched index.
+    np.testing.assert_allclose(
+        jaxray.grad(lambda xs: jaxray.vmap(s)(jnp.array([2, 0, 1]), xs).sum())(jnp.array([0.5, 0.6, 0.7])),
+        [0.75, 0.8253356, -0.64421767], rtol=1e-6)
+
+
+def test_grad_jaxpr_is_a_primal_and_a_transposed_cond():
+    # JAX 0.10.2 prints the same two conds, but its primal branches also hold
+    # an unused `empty2` equation per residual slot they do not fill.
+    f = lambda p, x: lax.cond(p, jnp.sin, jnp.cos, x)
+    text = str(jaxray.make_jaxpr(lambda p, x: jaxray.grad(lambda x: f(p, x))(x))(True, 1.0))
+    assert text == """{ lambda ; a:bool[] b:f32[]. let
+    c:i32[] = convert_element_type[new_dtype=int32 weak_type=False] a
+    _:f32[] d:f32[] = cond[
+      branches=(
+        { lambda ; e:f32[]. let f:f32[] = cos e; g:f32[] = sin e in (f, g) }
+        { lambda ; h:f32[]. let i:f32[] = sin h; j:f32[] = cos h in (i, j) }
+      )
+    ] c b
+    k:f32[] = cond[
+      branches=(
+        { lambda ; l:f32[] m:f32[]. let
+            n:f32[] = neg m
+            o:f32[] = mul n l
+          in (o,) }
+        { lambda ; p:f32[] q:f32[]. let r:f32[] = mul q p in (r,) }
+      )
+    ] c d 1.0:f32[]
+  in (k,) }"""
