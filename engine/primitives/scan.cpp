@@ -145,6 +145,23 @@ std::string tree_avals_str(const Tree& t) {
   return "";
 }
 
+// JAX's keystr of each leaf's path: "[0]['a']".
+void leaf_paths(const TreeDef& def, const std::string& prefix, std::vector<std::string>& out) {
+  switch (def.kind) {
+    case Tree::Kind::Leaf: out.push_back(prefix); return;
+    case Tree::Kind::Tuple:
+    case Tree::Kind::List:
+      for (size_t i = 0; i < def.children.size(); ++i)
+        leaf_paths(def.children[i], prefix + "[" + std::to_string(i) + "]", out);
+      return;
+    case Tree::Kind::Dict:
+      for (size_t i = 0; i < def.children.size(); ++i)
+        leaf_paths(def.children[i], prefix + "['" + def.keys[i] + "']", out);
+      return;
+    default: return;
+  }
+}
+
 constexpr const char* kRevise = "Revise the function so that all output types match the corresponding input types.";
 
 // JAX's _check_carry_type, for a body whose carry parameter has no name.
@@ -156,10 +173,11 @@ void check_carry_type(const TreeDef& in_def, const TreeDef& out_def, std::span<c
         "differ:\n\nthe input tree structure is:\n" +
         in_def.str() + "\nthe output tree structure is:\n" + out_def.str() +
         "\n\nRevise the function so that the carry output has the same pytree structure as the carry input.");
-  std::vector<std::string> diffs;
+  std::vector<std::string> diffs, paths;
+  leaf_paths(in_def, "", paths);
   for (size_t i = 0; i < in.size(); ++i) {
     if (in[i].same_type(out[i])) continue;
-    std::string path = in_def.kind == Tree::Kind::Leaf ? "the input carry" : "the input carry at flat index " + std::to_string(i);
+    std::string path = paths[i].empty() ? "the input carry" : "the input carry at path " + paths[i];
     std::vector<std::string> why;
     if (in[i].dtype != out[i].dtype) why.push_back("the dtypes do not match");
     if (in[i].shape != out[i].shape) why.push_back("the shapes do not match");

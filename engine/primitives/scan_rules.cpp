@@ -2,6 +2,8 @@
 // loops.py: each transforms the body jaxpr and binds one scan again. Which
 // carries have nonzero tangents (or are batched) is a fixpoint: a carry whose
 // input has none may get one from the body, and then its input needs one too.
+#include <algorithm>
+
 #include "engine/ad/ad.h"
 #include "engine/ad/rules.h"
 #include "engine/control_flow/scan.h"
@@ -211,12 +213,202 @@ BatchResult scan_batch(std::span<const Value> args, std::span<const int> dims, c
   return r;
 }
 
+// JAX's _scan_linearize: the body linearized (with the carry fixpoint), one
+// primal scan that also returns the residuals each iteration needs, and a
+// tangent scan over them. Residuals that are consts stay consts; xs are
+// forwarded; the others are stacked per iteration by the primal scan.
+LinearizeRuleResult scan_linearize(const std::vector<bool>& nonzeros, std::span<const Value> primals,
+                                   const Params& params) {
+  Layout l = layout(params);
+  std::vector<bool> nz = nonzeros, carry_nz = slice(nonzeros, l.nc, l.nk);
+  std::shared_ptr<const LinearizedJaxpr> lin;
+  for (size_t round = 0; round <= l.nk; ++round) {
+    for (size_t i = 0; i < l.nk; ++i) nz[l.nc + i] = carry_nz[i];
+    lin = linearize_call_body(l.body, nz);
+    std::vector<bool> carry_out = slice(lin->nonzero_out, 0, l.nk);
+    if (either(carry_out, carry_nz) == carry_nz) break;
+    carry_nz = either(carry_nz, carry_out);
+  }
+  using Res = LinearizedJaxpr::Residual;
+  // Each residual is a const of the tangent scan (intensive), an xs operand
+  // of this scan, or an extra output of the primal scan (extensive).
+  enum class Where { Intensive, Xs, Extensive };
+  std::vector<Where> where;
+  for (const Res& r : lin->residuals) {
+    bool input = r.kind == Res::Input;
+    auto i = static_cast<size_t>(r.index);
+    where.push_back(r.kind == Res::Const || (input && i < l.nc) ? Where::Intensive
+                    : input && i >= l.nc + l.nk                ? Where::Xs
+                                                               : Where::Extensive);
+  }
+  size_t n_out = l.nk + l.ny;
+  auto primal_body = std::make_shared<const ClosedJaxpr>(trace_to_jaxpr(
+      [&](std::span<const Value> xs) {
+        std::vector<Value> ret = eval_closed_jaxpr(*lin->primal, xs);
+        std::vector<Value> outs;
+        size_t k = 0;
+        for (int fwd : lin->primal_input) outs.push_back(fwd >= 0 ? xs[static_cast<size_t>(fwd)] : ret[k++]);
+        for (size_t r = 0; r < where.size(); ++r) {
+          if (where[r] != Where::Extensive) continue;
+          const Res& res = lin->residuals[r];
+          outs.push_back(res.kind == Res::Input ? xs[static_cast<size_t>(res.index)] : ret[static_cast<size_t>(res.index)]);
+        }
+        return outs;
+      },
+      l.body->in_avals()));
+  std::vector<Value> outs = bind_scan(primal_body, primals, l.length, static_cast<int64_t>(l.nc),
+                                      static_cast<int64_t>(l.nk), l.reverse, l.unroll);
+  LinearizeRuleResult r;
+  r.primals_out.assign(outs.begin(), outs.begin() + static_cast<std::ptrdiff_t>(n_out));
+  // Residuals in the tangent scan's order: intensive ones, then extensive.
+  std::vector<size_t> int_res, ext_res;
+  size_t k = n_out;
+  std::vector<Value> ext_values;
+  for (size_t i = 0; i < where.size(); ++i) {
+    const Res& res = lin->residuals[i];
+    if (where[i] == Where::Intensive) {
+      int_res.push_back(i);
+      r.residuals.push_back(res.kind == Res::Const ? l.body->consts[static_cast<size_t>(res.index)]
+                                                   : primals[static_cast<size_t>(res.index)]);
+    } else {
+      ext_res.push_back(i);
+      ext_values.push_back(where[i] == Where::Xs ? primals[static_cast<size_t>(res.index)] : outs[k++]);
+    }
+  }
+  r.residuals.insert(r.residuals.end(), ext_values.begin(), ext_values.end());
+  for (size_t j = 0; j < n_out; ++j) r.nonzero_out.push_back(j < l.nk ? carry_nz[j] : lin->nonzero_out[j]);
+
+  // The tangent body: (intensive residuals, const tangents, carry tangents,
+  // xs tangents, extensive residuals) -> (carry tangents, ys tangents).
+  std::vector<ShapedArray> body_in = l.body->in_avals(), body_out = l.body->out_avals();
+  std::vector<ShapedArray> t_avals;
+  for (size_t i = 0; i < int_res.size(); ++i) t_avals.push_back(r.residuals[i].aval());
+  for (size_t i = 0; i < nz.size(); ++i)
+    if (nz[i]) t_avals.push_back(ad::tangent_aval(body_in[i]));
+  for (size_t e = 0; e < ext_res.size(); ++e) {
+    ShapedArray a = ext_values[e].aval();
+    a.shape.erase(a.shape.begin());
+    t_avals.push_back(a);
+  }
+  size_t n_nz = static_cast<size_t>(std::count(nz.begin(), nz.end(), true));
+  auto tangent_body = std::make_shared<const ClosedJaxpr>(trace_to_jaxpr(
+      [&](std::span<const Value> xs) {
+        std::vector<Value> args(lin->residuals.size());
+        for (size_t i = 0; i < int_res.size(); ++i) args[int_res[i]] = xs[i];
+        for (size_t e = 0; e < ext_res.size(); ++e) args[ext_res[e]] = xs[int_res.size() + n_nz + e];
+        args.insert(args.end(), xs.begin() + static_cast<std::ptrdiff_t>(int_res.size()),
+                    xs.begin() + static_cast<std::ptrdiff_t>(int_res.size() + n_nz));
+        std::vector<Value> touts = eval_closed_jaxpr(*lin->tangent, args);
+        std::vector<Value> result;
+        size_t t = 0;
+        for (size_t j = 0; j < n_out; ++j) {
+          Value v = lin->nonzero_out[j] ? touts[t++] : Value();
+          if (j < l.nk && carry_nz[j]) v = ad::instantiate_zeros(v, ad::tangent_aval(body_out[j]));
+          if (!ad::is_zero(v)) result.push_back(v);
+        }
+        return result;
+      },
+      t_avals));
+  size_t n_int = int_res.size(), n_ext = ext_res.size();
+  size_t nz_consts = static_cast<size_t>(std::count(nz.begin(), nz.begin() + static_cast<std::ptrdiff_t>(l.nc), true));
+  std::vector<ShapedArray> in_avals(primals.size());
+  for (size_t i = 0; i < primals.size(); ++i) in_avals[i] = ad::tangent_aval(primals[i].aval());
+  r.tangent_fn = [tangent_body, nonzeros, nz, n_int, n_ext, nz_consts, in_avals, l,
+                  nk = std::count(carry_nz.begin(), carry_nz.end(), true)](std::span<const Value> residuals,
+                                                                           std::span<const Value> nz_tangents) {
+    std::vector<Value> args(residuals.begin(), residuals.begin() + static_cast<std::ptrdiff_t>(n_int));
+    size_t t = 0;
+    for (size_t i = 0; i < nz.size(); ++i) {
+      if (nonzeros[i]) {
+        args.push_back(nz_tangents[t++]);
+      } else if (nz[i]) {
+        args.push_back(ad::zeros_like_aval(in_avals[i]));
+      }
+    }
+    args.insert(args.end(), residuals.end() - static_cast<std::ptrdiff_t>(n_ext), residuals.end());
+    return bind_scan(tangent_body, args, l.length, static_cast<int64_t>(n_int + nz_consts), nk, l.reverse,
+                     l.unroll);
+  };
+  return r;
+}
+
+// The transpose of a scan linear in some consts, its carries and some xs
+// (JAX's _scan_transpose): a scan in the other direction whose carries are
+// the cotangents of the carries and the accumulated cotangents of the linear
+// consts, over the ys' cotangents and the non-linear xs.
+std::vector<Value> scan_transpose(std::span<const Value> cts, std::span<const Value> args,
+                                  std::span<const ShapedArray>, const Params& params) {
+  Layout l = layout(params);
+  std::vector<bool> linear;
+  for (size_t i = 0; i < args.size(); ++i) linear.push_back((i >= l.nc && i < l.nc + l.nk) || ad::is_zero(args[i]));
+  std::vector<ShapedArray> body_in = l.body->in_avals(), body_out = l.body->out_avals();
+  std::vector<Value> operands;
+  std::vector<ShapedArray> t_avals;
+  std::vector<size_t> ires, lin_consts, eres, lin_xs, ct_ys;
+  for (size_t i = 0; i < l.nc; ++i) (linear[i] ? lin_consts : ires).push_back(i);
+  for (size_t i = l.nc + l.nk; i < args.size(); ++i) (linear[i] ? lin_xs : eres).push_back(i);
+  for (size_t j = l.nk; j < cts.size(); ++j)
+    if (!ad::is_zero(cts[j])) ct_ys.push_back(j);
+  for (size_t i : ires) {
+    operands.push_back(args[i]);
+    t_avals.push_back(body_in[i]);
+  }
+  for (size_t i : lin_consts) {
+    t_avals.push_back(ad::tangent_aval(body_in[i]));
+    operands.push_back(ad::zeros_like_aval(t_avals.back()));
+  }
+  for (size_t j = 0; j < l.nk; ++j) {
+    t_avals.push_back(ad::tangent_aval(body_out[j]));
+    operands.push_back(ad::instantiate_zeros(cts[j], t_avals.back()));
+  }
+  for (size_t j : ct_ys) {
+    operands.push_back(cts[j]);
+    t_avals.push_back(ad::tangent_aval(body_out[j]));
+  }
+  for (size_t i : eres) {
+    operands.push_back(args[i]);
+    t_avals.push_back(body_in[i]);
+  }
+  auto body = std::make_shared<const ClosedJaxpr>(trace_to_jaxpr(
+      [&](std::span<const Value> xs) {
+        std::vector<Value> full(args.size()), ct(body_out.size());
+        size_t k = 0;
+        for (size_t i : ires) full[i] = xs[k++];
+        std::vector<Value> acc(xs.begin() + static_cast<std::ptrdiff_t>(k),
+                               xs.begin() + static_cast<std::ptrdiff_t>(k + lin_consts.size()));
+        k += lin_consts.size();
+        for (size_t j = 0; j < l.nk; ++j) ct[j] = xs[k++];
+        for (size_t j : ct_ys) ct[j] = xs[k++];
+        for (size_t i : eres) full[i] = xs[k++];
+        std::vector<Value> res = backward_pass(*l.body->jaxpr, l.body->consts, full, linear, ct);
+        std::vector<Value> outs;
+        for (size_t c = 0; c < lin_consts.size(); ++c)
+          outs.push_back(ad::instantiate_zeros(ad::add_tangents(acc[c], res[lin_consts[c]]), acc[c].aval()));
+        for (size_t j = 0; j < l.nk; ++j)
+          outs.push_back(ad::instantiate_zeros(res[l.nc + j], ad::tangent_aval(body_in[l.nc + j])));
+        for (size_t i : lin_xs) outs.push_back(ad::instantiate_zeros(res[i], ad::tangent_aval(body_in[i])));
+        return outs;
+      },
+      t_avals));
+  std::vector<Value> outs = bind_scan(body, operands, l.length, static_cast<int64_t>(ires.size()),
+                                      static_cast<int64_t>(lin_consts.size() + l.nk), !l.reverse, l.unroll);
+  std::vector<Value> result(args.size());
+  size_t k = 0;
+  for (size_t i : lin_consts) result[i] = outs[k++];
+  for (size_t j = 0; j < l.nk; ++j, ++k)
+    if (ad::is_zero(args[l.nc + j])) result[l.nc + j] = outs[k];
+  for (size_t i : lin_xs) result[i] = outs[k++];
+  return result;
+}
+
 }  // namespace
 
 void register_scan_rules() {
   Primitive& p = primitive_for_rules("scan");
   p.jvp = scan_jvp;
   p.batch = scan_batch;
+  p.linearize = scan_linearize;
+  p.transpose = scan_transpose;
 }
 
 }  // namespace jxr

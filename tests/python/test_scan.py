@@ -144,3 +144,38 @@ def test_errors_are_jax_messages():
         lax.scan(lambda c, x: (c, x), 0.0, (jnp.ones(2), jnp.ones(3)))
     with pytest.raises(ValueError, match="scan got no values to scan over and `length` not provided."):
         lax.scan(lambda c, x: (c, x), 0.0, None)
+
+
+def test_grad_is_jax_values():
+    # JAX 0.10.2: jax.grad(cumsum_sin)(jnp.arange(4.0)).
+    def cumsum_sin(xs):
+        return lax.scan(lambda c, x: (c + jnp.sin(x), c * x), 0.0, xs)[1].sum()
+    np.testing.assert_allclose(values(jaxray.grad(cumsum_sin)(jnp.arange(4.0))),
+                               [6.0, 2.7015114, -0.40696955, 1.7507684], rtol=1e-6)
+
+
+def test_grad_of_an_rnn_matches_finite_differences():
+    # The LSTM-style use: weights closed over, a (h, loss) carry, grad with
+    # respect to the weights and the inputs.
+    def loss(w, xs):
+        def cell(carry, x):
+            h, acc = carry
+            h = jnp.tanh(h * w[0] + x * w[1])
+            return (h, acc + jnp.sum(h * h)), h
+        (h, acc), hs = lax.scan(cell, (jnp.zeros(2), 0.0), xs)
+        return acc.sum() + hs.sum()
+    w = np.array([[0.5, -0.3], [1.2, 0.7]], np.float32)
+    xs = np.array([[0.1, 0.2], [-0.3, 0.4], [0.5, -0.6]], np.float32)
+    gw, gx = jaxray.grad(loss, argnums=(0, 1))(jnp.array(w), jnp.array(xs))
+    eps = 1e-3
+    for arg, g in ((0, gw), (1, gx)):
+        base = [w, xs][arg].astype(np.float64)
+        fd = np.zeros_like(base)
+        for i in np.ndindex(base.shape):
+            up, down = base.copy(), base.copy()
+            up[i] += eps
+            down[i] -= eps
+            a_up, a_down = [jnp.array(w), jnp.array(xs)], [jnp.array(w), jnp.array(xs)]
+            a_up[arg], a_down[arg] = jnp.array(up, dtype=jnp.float32), jnp.array(down, dtype=jnp.float32)
+            fd[i] = (float(loss(*a_up)) - float(loss(*a_down))) / (2 * eps)
+        np.testing.assert_allclose(np.asarray(g), fd, rtol=2e-2, atol=2e-3)
