@@ -38,14 +38,15 @@ std::vector<ShapedArray> cond_abstract_eval(std::span<const ShapedArray> in, con
 }
 
 // Runs the chosen branch only; an index out of range is clamped, as XLA's
-// Conditional does.
-std::vector<Array> cond_impl(std::span<const Array> in, const Params& params, std::span<const ShapedArray>) {
+// Conditional does. The results take the equation's types, weak types included, whichever
+// branch ran.
+std::vector<Array> cond_impl(std::span<const Array> in, const Params& params, std::span<const ShapedArray> out) {
   const std::vector<Param>& branches = branches_of(params);
   int64_t i = std::clamp<int64_t>(static_cast<int64_t>(in[0].item()), 0, static_cast<int64_t>(branches.size()) - 1);
   std::vector<Value> args(in.begin() + 1, in.end());
   std::vector<Value> outs = eval_closed_jaxpr(*branches[static_cast<size_t>(i)].as_jaxpr(), args);
   std::vector<Array> arrays;
-  for (const Value& v : outs) arrays.push_back(v.array());
+  for (size_t j = 0; j < outs.size(); ++j) arrays.push_back(outs[j].array().view(out[j]));
   return arrays;
 }
 

@@ -99,6 +99,34 @@ Tree jvp_two(V p, V x, V y, V tx) {
   return pair_tree(jvp(f, {x}, {tx}));
 }
 
+Tree closure(V p, V x, V y) {
+  return lax::cond(p, fn1([y](V x) { return x * y; }), fn1([y](V x) { return x - y; }), {x});
+}
+
+Tree shared(V p, V x) {
+  Value w = arr({1, 2});
+  return lax::cond(p, fn1([w](V x) { return x * w; }), fn1([w](V x) { return x + w; }), {x});
+}
+
+Tree nested(V p, V q, V x) {
+  return lax::cond(p, fn1([q](V x) { return sin_cos(q, x); }), fn1([](V x) { return x * 2.0; }), {x});
+}
+
+Tree jvp_closure(V p, V x, V y) {
+  return pair_tree(jvp(fn1([p, x](V y) { return closure(p, x, y); }), {y}, {Array::python_float(1.0)}));
+}
+
+Tree jit_cond(V p, V x) { return jit(fn2(sin_cos))({p, x}); }
+
+Tree int_out(V p, V x) {
+  return lax::cond(p, fn1([](V x) { return Tree::tuple({x * 2.0, Array::scalar(1, DType::I32, true)}); }),
+                   fn1([](V x) { return Tree::tuple({x, Array::scalar(2, DType::I32, true)}); }), {x});
+}
+
+Tree grad_int_out(V p, V x) {
+  return grad(fn1([p](V x) { return int_out(p, x)[0]; }))({x});
+}
+
 Array f32(Shape s) { return Array::full(std::move(s), 1, DType::F32); }
 Array yes() { return Array::scalar(1, DType::Bool); }
 
@@ -121,6 +149,13 @@ std::map<std::string, Case> golden_cases() {
   t["jvp_two"] = {fn4(jvp_two), {yes(), test::scalar(1), test::scalar(2), test::scalar(1)}};
   t["vmap_pred"] = {vmap(fn2(sin_cos)), {arr({1, 0}, DType::Bool), f32({2})}};
   t["vmap_operand"] = {vmap(fn2(sin_cos), {.in_axes = Tree::tuple({Tree::none(), axis(0)})}), {yes(), f32({2})}};
+  t["closure"] = {fn3(closure), {yes(), one, Array::python_float(2.0)}};
+  t["shared"] = {fn2(shared), {yes(), f32({2})}};
+  t["nested"] = {fn3(nested), {yes(), Array::scalar(0, DType::Bool), one}};
+  t["jvp_closure"] = {fn3(jvp_closure), {yes(), one, Array::python_float(2.0)}};
+  t["jit_cond"] = {fn2(jit_cond), {yes(), one}};
+  t["int_out"] = {fn2(int_out), {yes(), one}};
+  t["grad_int_out"] = {fn2(grad_int_out), {yes(), one}};
   t["vmap_switch"] = {vmap(fn2(switch3)), {arr({0, 2, 1}, DType::I32), f32({3, 2})}};
   return t;
 }

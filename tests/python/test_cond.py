@@ -72,6 +72,35 @@ def vmap_switch(i, x):
     return jaxray.vmap(switch3)(i, x)
 
 
+def closure(p, x, y):
+    return lax.cond(p, lambda x: x * y, lambda x: x - y, x)
+
+
+def shared(p, x):
+    w = jnp.array([1.0, 2.0])
+    return lax.cond(p, lambda x: x * w, lambda x: x + w, x)
+
+
+def nested(p, q, x):
+    return lax.cond(p, lambda x: lax.cond(q, jnp.sin, jnp.cos, x), lambda x: x * 2.0, x)
+
+
+def jvp_closure(p, x, y):
+    return jaxray.jvp(lambda y: closure(p, x, y), (y,), (1.0,))
+
+
+def jit_cond(p, x):
+    return jaxray.jit(lambda p, x: lax.cond(p, jnp.sin, jnp.cos, x))(p, x)
+
+
+def int_out(p, x):
+    return lax.cond(p, lambda x: (x * 2.0, 1), lambda x: (x, 2), x)
+
+
+def grad_int_out(p, x):
+    return jaxray.grad(lambda x: int_out(p, x)[0])(x)
+
+
 F = np.float32
 CASES = {
     "sin_cos": (sin_cos, (True, 1.0)),
@@ -86,6 +115,13 @@ CASES = {
     "vmap_pred": (vmap_pred, (jnp.array([True, False]), jnp.ones(2))),
     "vmap_operand": (vmap_operand, (True, jnp.ones(2))),
     "vmap_switch": (vmap_switch, (jnp.array([0, 2, 1]), jnp.ones((3, 2)))),
+    "closure": (closure, (True, 1.0, 2.0)),
+    "shared": (shared, (True, jnp.ones(2))),
+    "nested": (nested, (True, False, 1.0)),
+    "jvp_closure": (jvp_closure, (True, 1.0, 2.0)),
+    "jit_cond": (jit_cond, (True, 1.0)),
+    "int_out": (int_out, (True, 1.0)),
+    "grad_int_out": (grad_int_out, (True, 1.0)),
 }
 
 
@@ -107,6 +143,12 @@ def test_values():
     a, b = two_operands(False, 1.0)
     assert (float(a), float(b)) == (2.0, 1.0)
     assert float(lax.cond(True, lambda x: x + 1.0, lambda x: x, operand=1.0)) == 2.0
+    # The result has the equation's type: weak, as the branch's output.
+    assert lax.cond(True, lambda x: x * 2.0, lambda x: x, 1.0).weak_type
+    assert float(nested(True, False, 1.0)) == pytest.approx(math.cos(1.0))
+    assert float(nested(False, False, 1.0)) == 2.0
+    y, t = jvp_closure(False, 1.0, 2.0)
+    assert (float(y), float(t)) == (-1.0, -1.0)
 
 
 def test_switch_clamps_index():

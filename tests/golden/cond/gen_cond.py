@@ -69,6 +69,38 @@ def vmap_switch(i, x):
     return jax.vmap(switch3)(i, x)
 
 
+def closure(p, x, y):
+    # y, an input of the traced function, is closed over: it becomes an
+    # operand of the cond.
+    return lax.cond(p, lambda x: x * y, lambda x: x - y, x)
+
+
+def shared(p, x):
+    # One constant closed over by both branches is passed once.
+    w = jnp.array([1.0, 2.0])
+    return lax.cond(p, lambda x: x * w, lambda x: x + w, x)
+
+
+def nested(p, q, x):
+    return lax.cond(p, lambda x: lax.cond(q, jnp.sin, jnp.cos, x), lambda x: x * 2.0, x)
+
+
+def jvp_closure(p, x, y):
+    return jax.jvp(lambda y: closure(p, x, y), (y,), (1.0,))
+
+
+def jit_cond(p, x):
+    return jax.jit(lambda p, x: lax.cond(p, jnp.sin, jnp.cos, x))(p, x)
+
+
+def int_out(p, x):
+    return lax.cond(p, lambda x: (x * 2.0, 1), lambda x: (x, 2), x)
+
+
+def grad_int_out(p, x):
+    return jax.grad(lambda x: int_out(p, x)[0])(x)
+
+
 F = jnp.float32
 CASES = {
     "sin_cos": (sin_cos, (True, 1.0)),
@@ -83,6 +115,13 @@ CASES = {
     "vmap_pred": (vmap_pred, (jnp.array([True, False]), jnp.ones(2))),
     "vmap_operand": (vmap_operand, (True, jnp.ones(2))),
     "vmap_switch": (vmap_switch, (jnp.array([0, 2, 1]), jnp.ones((3, 2)))),
+    "closure": (closure, (True, 1.0, 2.0)),
+    "shared": (shared, (True, jnp.ones(2))),
+    "nested": (nested, (True, False, 1.0)),
+    "jvp_closure": (jvp_closure, (True, 1.0, 2.0)),
+    "jit_cond": (jit_cond, (True, 1.0)),
+    "int_out": (int_out, (True, 1.0)),
+    "grad_int_out": (grad_int_out, (True, 1.0)),
 }
 
 if __name__ == "__main__":
