@@ -332,6 +332,47 @@ LinearizeRuleResult scan_linearize(const std::vector<bool>& nonzeros, std::span<
   return r;
 }
 
+// The body with the carry binders typed as their cotangents come in: a weakly
+// typed carry (a Python scalar init) whose body output is strongly typed has
+// strongly typed cotangents, as JAX's transpose accumulates them at the
+// cotangent's type. The weak-to-strong conversions of such a carry then
+// convert nothing and are dropped, as JAX's staging forwards a
+// convert_element_type whose operand already has the result's type.
+ClosedJaxprPtr carry_typed_as_cotangents(const Layout& l) {
+  const Jaxpr& j = *l.body->jaxpr;
+  std::vector<std::pair<const Var*, VarPtr>> renamed;
+  for (size_t k = 0; k < l.nk; ++k) {
+    const VarPtr& v = j.invars[l.nc + k];
+    ShapedArray ct = ad::tangent_aval(j.outvars[k].aval());
+    if (v->aval.weak_type && !ct.weak_type && v->aval.same_type(ct)) renamed.emplace_back(v.get(), new_var(ct));
+  }
+  if (renamed.empty()) return l.body;
+  auto sub = [&](const VarPtr& v) -> VarPtr {
+    for (const auto& [from, to] : renamed)
+      if (v.get() == from) return to;
+    return v;
+  };
+  auto out = std::make_shared<Jaxpr>();
+  out->constvars = j.constvars;
+  for (const VarPtr& v : j.invars) out->invars.push_back(sub(v));
+  for (const Eqn& e : j.eqns) {
+    Eqn n = e;
+    for (Atom& a : n.inputs)
+      if (a.is_var()) a = Atom(sub(a.var()));
+    if (n.prim->name() == "convert_element_type" && n.inputs[0].is_var() &&
+        n.inputs[0].aval() == n.outputs[0]->aval) {
+      renamed.emplace_back(n.outputs[0].get(), n.inputs[0].var());
+      continue;
+    }
+    out->eqns.push_back(std::move(n));
+  }
+  for (const Atom& a : j.outvars) out->outvars.push_back(a.is_var() ? Atom(sub(a.var())) : a);
+  auto closed = std::make_shared<ClosedJaxpr>();
+  closed->jaxpr = std::move(out);
+  closed->consts = l.body->consts;
+  return closed;
+}
+
 // The transpose of a scan linear in some consts, its carries and some xs
 // (JAX's _scan_transpose): a scan in the other direction whose carries are
 // the cotangents of the carries and the accumulated cotangents of the linear
@@ -369,6 +410,7 @@ std::vector<Value> scan_transpose(std::span<const Value> cts, std::span<const Va
     operands.push_back(args[i]);
     t_avals.push_back(body_in[i]);
   }
+  ClosedJaxprPtr typed = carry_typed_as_cotangents(l);
   auto body = std::make_shared<const ClosedJaxpr>(trace_to_jaxpr(
       [&](std::span<const Value> xs) {
         std::vector<Value> full(args.size()), ct(body_out.size());
@@ -380,7 +422,7 @@ std::vector<Value> scan_transpose(std::span<const Value> cts, std::span<const Va
         for (size_t j = 0; j < l.nk; ++j) ct[j] = xs[k++];
         for (size_t j : ct_ys) ct[j] = xs[k++];
         for (size_t i : eres) full[i] = xs[k++];
-        std::vector<Value> res = backward_pass(*l.body->jaxpr, l.body->consts, full, linear, ct);
+        std::vector<Value> res = backward_pass(*typed->jaxpr, typed->consts, full, linear, ct);
         std::vector<Value> outs;
         for (size_t c = 0; c < lin_consts.size(); ++c)
           outs.push_back(ad::instantiate_zeros(ad::add_tangents(acc[c], res[lin_consts[c]]), acc[c].aval()));

@@ -129,6 +129,7 @@ std::map<std::string, Case> golden_cases() {
                   {test::scalar(0), Array::full({2, 3}, 1, DType::F32)}};
   t["vmap_carry"] = {vmap(basic_fn, {.in_axes = Tree::tuple({axis(0), Tree::none()})}),
                      {Array::full({2}, 1, DType::F32), np::arange(3.0)}};
+  t["grad_cumsum_sin"] = {grad(fn1(cumsum_sin)), {np::arange(4.0)}};
   return t;
 }
 

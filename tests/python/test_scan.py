@@ -62,6 +62,14 @@ def vmap_carry(c, xs):
     return jaxray.vmap(basic, in_axes=(0, None))(c, xs)
 
 
+def cumsum_sin(xs):
+    return lax.scan(lambda c, x: (c + jnp.sin(x), c * x), 0.0, xs)[1].sum()
+
+
+def grad_cumsum_sin(xs):
+    return jaxray.grad(cumsum_sin)(xs)
+
+
 F = jnp.float32
 CASES = {
     "basic": (basic, (0.0, jnp.arange(3.0))),
@@ -74,6 +82,7 @@ CASES = {
     "jvp_xs_only": (jvp_xs_only, (F(0.0), jnp.arange(3.0), jnp.ones(3))),
     "vmap_xs": (vmap_xs, (F(0.0), jnp.ones((2, 3)))),
     "vmap_carry": (vmap_carry, (jnp.ones(2), jnp.arange(3.0))),
+    "grad_cumsum_sin": (grad_cumsum_sin, (jnp.arange(4.0),)),
 }
 
 
