@@ -10,9 +10,11 @@
 #include <iterator>
 #include <set>
 
+#include "engine/control_flow/scan.h"
 #include "engine/core/error.h"
 #include "engine/jaxpr/staging.h"
 #include "engine/lax.h"
+#include "engine/numpy/numpy.h"
 
 namespace jxr::lax {
 
@@ -324,6 +326,19 @@ Tree fori_loop(const Value& lower, const Value& upper, const TreeFn& body_fun, c
     else
       throw_type_error("lower and upper arguments to fori_loop must have equal types, got " +
                        std::string(dtype_name(lower.dtype())) + " and " + std::string(dtype_name(upper.dtype())));
+  }
+  // Concrete bounds fix the trip count: a scan, which reverse mode can
+  // differentiate. The index starts as a Python int would, weakly typed.
+  if (!lower.is_tracer() && !upper.is_tracer()) {
+    auto lo = static_cast<int64_t>(lower.array().item(0)), hi = static_cast<int64_t>(upper.array().item(0));
+    TreeFn step = [&body_fun](const std::vector<Tree>& a) {
+      const Value& i = a[0][0].leaf();
+      Value next = i + jnp::weak(1);
+      Tree x = body_fun({Tree(i), a[0][1]});
+      return Tree::tuple({Tree::tuple({Tree(next), std::move(x)}), Tree::none()});
+    };
+    Tree init = Tree::tuple({Tree(Array::scalar(static_cast<double>(lo), DType::I32, true)), init_val});
+    return scan(step, init, Tree::none(), std::max<int64_t>(hi - lo, 0)).first[1];
   }
   Value lo = lower.dtype() == dtype ? lower : convert_element_type(lower, dtype);
   Value hi = upper.dtype() == dtype ? upper : convert_element_type(upper, dtype);

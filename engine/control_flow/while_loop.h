@@ -23,11 +23,10 @@ namespace jxr::lax {
 Tree while_loop(const TreeFn& cond_fun, const TreeFn& body_fun, const Tree& init_val,
                 const std::string& carry_name = "");
 
-// body_fun({i, x}) returns the next x, for i from lower to upper - 1: a
-// while over the carry (i, upper, x), as JAX lowers fori_loop when its
-// bounds are traced. JAX uses a scan when both bounds are concrete (so that
-// reverse mode works); jaxray's fori_loop becomes that scan once the scan
-// primitive is in place, and until then is always this while.
+// body_fun({i, x}) returns the next x, for i from lower to upper - 1. As in
+// JAX: with concrete bounds, a scan of upper - lower steps over the carry
+// (i, x), which reverse mode differentiates; with traced bounds, a while over
+// the carry (i, upper, x), which it does not.
 // Carry type errors name the carry `loop_carry`, as JAX's do.
 Tree fori_loop(const Value& lower, const Value& upper, const TreeFn& body_fun, const Tree& init_val);
 

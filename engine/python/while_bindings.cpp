@@ -49,8 +49,8 @@ void bind_while(py::module_& m) {
                                         tree_fn(py::reinterpret_borrow<py::function>(body_fun)), to_tree(init_val)));
       },
       py::arg("lower"), py::arg("upper"), py::arg("body_fun"), py::arg("init_val"),
-      "body_fun(i, x) for i from lower to upper - 1 (jax.lax.fori_loop), as a while_loop; JAX makes a scan "
-      "when both bounds are concrete, which jaxray's fori_loop does not do yet.");
+      "body_fun(i, x) for i from lower to upper - 1 (jax.lax.fori_loop): a scan when both bounds are concrete, "
+      "else a while_loop (which reverse mode cannot differentiate).");
 }
 
 }  // namespace jxr::python

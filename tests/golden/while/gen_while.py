@@ -50,6 +50,10 @@ def fori_index(x, n):
     return lax.fori_loop(0, n, lambda i, c: c + i.astype(jnp.float32) * x, x)
 
 
+def fori_static(x):
+    return lax.fori_loop(0, 3, lambda i, c: c * 2.0, x)
+
+
 def scaled(x, y):
     return lax.while_loop(lambda c: c < 10.0, lambda c: c * y, x)
 
@@ -67,6 +71,8 @@ CASES = [
     ("array_const", array_const, (jnp.ones(3),)),
     ("fori_traced", fori_traced, (1.0, 3)),
     ("fori_index", fori_index, (1.0, 3)),
+    # Concrete bounds: a scan.
+    ("fori_static", fori_static, (1.0,)),
     # Forward mode: tangents of the carry, of a body const, of both.
     ("jvp_doubling", lambda x: jax.jvp(doubling, (x,), (1.0,)), (1.0,)),
     ("jvp_const", lambda x, y: jax.jvp(lambda y: scaled(x, y), (y,), (1.0,)), (1.0, 2.0)),
