@@ -3,6 +3,8 @@
 // carries have nonzero tangents (or are batched) is a fixpoint: a carry whose
 // input has none may get one from the body, and then its input needs one too.
 #include <algorithm>
+#include <optional>
+#include <unordered_map>
 
 #include "engine/ad/ad.h"
 #include "engine/ad/rules.h"
@@ -213,6 +215,65 @@ BatchResult scan_batch(std::span<const Value> args, std::span<const int> dims, c
   return r;
 }
 
+// JAX's _scan_known_hoisting: the equations of a primal scan body that
+// depend on its consts only are evaluated once, outside the loop; the values
+// the rest of the body reads become its consts, and residual outputs
+// (after the first `n_main` outputs) that are loop invariant are returned
+// as values instead of being stacked.
+struct Hoisted {
+  ClosedJaxprPtr body;
+  std::vector<Value> consts;
+  std::vector<std::optional<Value>> hoisted;  // per residual output
+};
+
+Hoisted hoist_loop_invariants(const ClosedJaxpr& cj, std::span<const Value> consts, size_t n_main) {
+  const Jaxpr& j = *cj.jaxpr;
+  std::unordered_map<const Var*, Value> known;
+  for (size_t i = 0; i < cj.consts.size(); ++i) known[j.constvars[i].get()] = cj.consts[i];
+  for (size_t i = 0; i < consts.size(); ++i) known[j.invars[i].get()] = consts[i];
+  Hoisted h;
+  auto out = std::make_shared<Jaxpr>();
+  std::unordered_map<const Var*, bool> made_const;
+  auto read = [&](const Atom& a) {
+    if (a.is_var() && known.count(a.var().get()) && !made_const[a.var().get()]) {
+      made_const[a.var().get()] = true;
+      out->invars.push_back(a.var());
+      h.consts.push_back(known[a.var().get()]);
+    }
+  };
+  std::vector<Eqn> unknown;
+  for (const Eqn& e : j.eqns) {
+    bool all_known = std::all_of(e.inputs.begin(), e.inputs.end(),
+                                 [&](const Atom& a) { return a.is_literal() || known.count(a.var().get()); });
+    if (!all_known) {
+      for (const Atom& a : e.inputs) read(a);
+      unknown.push_back(e);
+      continue;
+    }
+    std::vector<Value> args;
+    for (const Atom& a : e.inputs) args.push_back(a.is_literal() ? Value(a.literal()) : known[a.var().get()]);
+    std::vector<Value> res = jxr::bind(*e.prim, args, e.params);
+    for (size_t k = 0; k < e.outputs.size(); ++k) known[e.outputs[k].get()] = res[k];
+  }
+  for (size_t o = 0; o < j.outvars.size(); ++o) {
+    const Atom& a = j.outvars[o];
+    bool is_known = a.is_literal() || known.count(a.var().get());
+    if (o >= n_main && is_known) {
+      h.hoisted.emplace_back(a.is_literal() ? Value(a.literal()) : known[a.var().get()]);
+      continue;
+    }
+    if (o >= n_main) h.hoisted.emplace_back();
+    read(a);
+    out->outvars.push_back(a);
+  }
+  out->invars.insert(out->invars.end(), j.invars.begin() + static_cast<std::ptrdiff_t>(consts.size()), j.invars.end());
+  out->eqns = std::move(unknown);
+  auto closed = std::make_shared<ClosedJaxpr>();
+  closed->jaxpr = std::move(out);
+  h.body = std::move(closed);
+  return h;
+}
+
 // JAX's _scan_linearize: the body linearized (with the carry fixpoint), one
 // primal scan that also returns the residuals each iteration needs, and a
 // tangent scan over them. Residuals that are consts stay consts; xs are
@@ -256,17 +317,24 @@ LinearizeRuleResult scan_linearize(const std::vector<bool>& nonzeros, std::span<
         return outs;
       },
       l.body->in_avals()));
-  std::vector<Value> outs = bind_scan(primal_body, primals, l.length, static_cast<int64_t>(l.nc),
+  Hoisted h = hoist_loop_invariants(*primal_body, primals.subspan(0, l.nc), n_out);
+  std::vector<Value> operands = h.consts;
+  operands.insert(operands.end(), primals.begin() + static_cast<std::ptrdiff_t>(l.nc), primals.end());
+  std::vector<Value> outs = bind_scan(h.body, operands, l.length, static_cast<int64_t>(h.consts.size()),
                                       static_cast<int64_t>(l.nk), l.reverse, l.unroll);
   LinearizeRuleResult r;
   r.primals_out.assign(outs.begin(), outs.begin() + static_cast<std::ptrdiff_t>(n_out));
-  // Residuals in the tangent scan's order: intensive ones, then extensive.
+  // Residuals in the tangent scan's order: intensive ones (hoisted ones
+  // included), then extensive.
   std::vector<size_t> int_res, ext_res;
-  size_t k = n_out;
+  size_t k = n_out, e = 0;
   std::vector<Value> ext_values;
   for (size_t i = 0; i < where.size(); ++i) {
     const Res& res = lin->residuals[i];
-    if (where[i] == Where::Intensive) {
+    if (where[i] == Where::Extensive && h.hoisted[e++]) {
+      int_res.push_back(i);
+      r.residuals.push_back(*h.hoisted[e - 1]);
+    } else if (where[i] == Where::Intensive) {
       int_res.push_back(i);
       r.residuals.push_back(res.kind == Res::Const ? l.body->consts[static_cast<size_t>(res.index)]
                                                    : primals[static_cast<size_t>(res.index)]);

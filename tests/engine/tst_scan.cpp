@@ -91,6 +91,19 @@ Tree cumsum_sin(V xs) {
   return Tree(np::sum(ys.leaf()));
 }
 
+// lax.scan(lambda c, x: (tanh(c * sin(w) + x), c), zeros(2), xs): c.sum() + ys.sum()
+Tree rnn_loss(V w, V xs) {
+  auto [c, ys] = lax::scan(body([w](V c, V x) {
+                             Value sw = np::sin(w);
+                             Value cs = c * sw;
+                             return std::pair{np::tanh(cs + x), c};
+                           }),
+                           np::zeros({2}), xs);
+  Value a = np::sum(c.leaf());
+  Value b = np::sum(ys.leaf());
+  return Tree(a + b);
+}
+
 TreeFn fn2(std::function<Tree(V, V)> f) {
   return [f](const std::vector<Tree>& a) { return f(a[0].leaf(), a[1].leaf()); };
 }
@@ -130,6 +143,7 @@ std::map<std::string, Case> golden_cases() {
   t["vmap_carry"] = {vmap(basic_fn, {.in_axes = Tree::tuple({axis(0), Tree::none()})}),
                      {Array::full({2}, 1, DType::F32), np::arange(3.0)}};
   t["grad_cumsum_sin"] = {grad(fn1(cumsum_sin)), {np::arange(4.0)}};
+  t["grad_hoisted"] = {grad(fn2(rnn_loss)), {Array::full({2}, 1, DType::F32), Array::full({3, 2}, 1, DType::F32)}};
   return t;
 }
 

@@ -70,6 +70,15 @@ def grad_cumsum_sin(xs):
     return jaxray.grad(cumsum_sin)(xs)
 
 
+def rnn_loss(w, xs):
+    c, ys = lax.scan(lambda c, x: (jnp.tanh(c * jnp.sin(w) + x), c), jnp.zeros(2), xs)
+    return c.sum() + ys.sum()
+
+
+def grad_hoisted(w, xs):
+    return jaxray.grad(rnn_loss)(w, xs)
+
+
 F = jnp.float32
 CASES = {
     "basic": (basic, (0.0, jnp.arange(3.0))),
@@ -83,6 +92,7 @@ CASES = {
     "vmap_xs": (vmap_xs, (F(0.0), jnp.ones((2, 3)))),
     "vmap_carry": (vmap_carry, (jnp.ones(2), jnp.arange(3.0))),
     "grad_cumsum_sin": (grad_cumsum_sin, (jnp.arange(4.0),)),
+    "grad_hoisted": (grad_hoisted, (jnp.ones(2), jnp.ones((3, 2)))),
 }
 
 
