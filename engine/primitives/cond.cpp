@@ -57,6 +57,18 @@ void register_cond_primitives() {
   cond.synopsis = "run the branch jaxpr chosen by an index (lax.cond, lax.switch)";
   cond.abstract_eval = cond_abstract_eval;
   cond.impl = cond_impl;
+
+  // JAX's empty2: what cond's linearization fills the residual slots of the
+  // branches that do not produce them with (never read).
+  Primitive& empty = define_primitive("empty2");
+  empty.synopsis = "an uninitialized scalar of a dtype (filler for unused cond residuals)";
+  empty.abstract_eval = [](std::span<const ShapedArray> in, const Params& params) {
+    if (!in.empty()) throw_type_error("empty2 takes no operands");
+    return std::vector<ShapedArray>{ShapedArray{{}, params.get_dtype("dtype"), false}};
+  };
+  empty.impl = [](std::span<const Array>, const Params&, std::span<const ShapedArray> out) {
+    return std::vector<Array>{Array::zeros(out[0])};
+  };
 }
 
 }  // namespace jxr

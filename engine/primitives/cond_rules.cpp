@@ -153,6 +153,14 @@ BatchResult cond_batch(std::span<const Value> args, std::span<const int> dims, c
   return BatchResult{bind_cond(args[0], std::move(batched), ops), out_dims};
 }
 
+// JAX's empty_like_aval: an empty2 scalar broadcast to the aval's shape.
+Value empty_like(const ShapedArray& aval) {
+  static const Primitive& empty2 = get_primitive("empty2");
+  Value v = bind1(empty2, {},
+                  Params{{"dtype", Param::dtype(aval.dtype)}, {"memory_space", Param::str("MemorySpace.Device")}});
+  return aval.ndim() == 0 ? v : lax::broadcast_in_dim(v, aval.shape, {});
+}
+
 // JAX's _merge_branch_residuals: residual slots shared by type across
 // branches; the k-th residual of a type in any branch takes the k-th slot of
 // that type. Returns the slots' avals and, per branch, its residuals' slots.
@@ -178,7 +186,7 @@ std::pair<std::vector<ShapedArray>, std::vector<std::vector<size_t>>> merge_resi
 
 // Reverse mode, as JAX's _cond_linearize: every branch linearized, one cond
 // computing the primal outputs and the residuals of the branch taken (the
-// other branches' slots hold zeros), and a tangent cond of the residuals and
+// other branches' slots hold empty2 values), and a tangent cond of the residuals and
 // the input tangents, its output tangents instantiated alike in all branches.
 LinearizeRuleResult cond_linearize(const std::vector<bool>& nonzeros, std::span<const Value> primals,
                                    const Params& params) {
@@ -214,15 +222,15 @@ LinearizeRuleResult cond_linearize(const std::vector<bool>& nonzeros, std::span<
           std::vector<Value> result;
           size_t k = 0;
           for (int fwd : lin.primal_input) result.push_back(fwd >= 0 ? xs[static_cast<size_t>(fwd)] : outs[k++]);
-          std::vector<Value> res(all_res.size());
+          std::vector<Value> res;
+          for (const ShapedArray& a : all_res) res.push_back(empty_like(a));
           for (size_t i = 0; i < lin.residuals.size(); ++i) {
             const LinearizedJaxpr::Residual& r = lin.residuals[i];
             res[mine[i]] = r.kind == LinearizedJaxpr::Residual::Input   ? xs[static_cast<size_t>(r.index)]
                            : r.kind == LinearizedJaxpr::Residual::Const ? br->consts[static_cast<size_t>(r.index)]
                                                                          : outs[static_cast<size_t>(r.index)];
           }
-          for (size_t s = 0; s < all_res.size(); ++s)
-            result.push_back(res[s].defined() ? res[s] : ad::zeros_like_aval(all_res[s]));
+          result.insert(result.end(), res.begin(), res.end());
           return result;
         },
         in_avals)));
@@ -314,6 +322,16 @@ void register_cond_rules() {
   cond.batch = cond_batch;
   cond.linearize = cond_linearize;
   cond.transpose = cond_transpose;
+
+  // empty2 has no operands, hence no tangent and no batch: the transformation
+  // traces bind it on their parent (tst_registry asks every primitive for
+  // these rules; iota's exemption would fit it as well).
+  Primitive& empty = primitive_for_rules("empty2");
+  ad::def_jvp_zero(empty);
+  empty.batch = [](std::span<const Value>, std::span<const int>, const Params& params, int64_t) {
+    static const Primitive& empty2 = get_primitive("empty2");
+    return BatchResult{jxr::bind(empty2, {}, params), {kNotMapped}};
+  };
 }
 
 }  // namespace jxr

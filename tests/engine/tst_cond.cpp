@@ -127,6 +127,35 @@ Tree grad_int_out(V p, V x) {
   return grad(fn1([p](V x) { return int_out(p, x)[0]; }))({x});
 }
 
+Tree grad_sin_cos(V p, V x) {
+  return grad(fn1([p](V x) { return sin_cos(p, x); }))({x});
+}
+
+Tree grad_two(V p, V x, V y) {
+  TreeFn f = fn2([p](V x, V y) {
+    return lax::cond(p, fn2([](V x, V y) { return Tree(x * y); }), fn2([](V x, V) { return Tree(x + 1.0); }),
+                     {x, y});
+  });
+  return grad(f, {.argnums = {0, 1}, .argnums_tuple = true})({x, y});
+}
+
+Tree grad_switch(V i, V x) { return grad(fn2(switch3), {.argnums = {1}})({i, x}); }
+
+Tree grad_consts(V p, V x) {
+  TreeFn f = fn1([p](V x) {
+    return lax::cond(p, fn1([](V x) { return np::sum(x * Value(kW)); }), fn1([](V x) { return np::sum(x * x); }),
+                     {x});
+  });
+  return grad(f)({x});
+}
+
+Tree vmap_grad(V p, V x) {
+  TreeFn f = fn2([](V p, V x) {
+    return lax::cond(p, fn1([](V x) { return np::sin(x) * x; }), fn1([](V x) { return np::cos(x); }), {x});
+  });
+  return vmap(grad(f, {.argnums = {1}}))({p, x});
+}
+
 Array f32(Shape s) { return Array::full(std::move(s), 1, DType::F32); }
 Array yes() { return Array::scalar(1, DType::Bool); }
 
@@ -156,6 +185,11 @@ std::map<std::string, Case> golden_cases() {
   t["jit_cond"] = {fn2(jit_cond), {yes(), one}};
   t["int_out"] = {fn2(int_out), {yes(), one}};
   t["grad_int_out"] = {fn2(grad_int_out), {yes(), one}};
+  t["grad_sin_cos"] = {fn2(grad_sin_cos), {yes(), one}};
+  t["grad_two"] = {fn3(grad_two), {yes(), one, Array::python_float(2.0)}};
+  t["grad_switch"] = {fn2(grad_switch), {Array::scalar(1, DType::I32, true), one}};
+  t["grad_consts"] = {fn2(grad_consts), {yes(), f32({3})}};
+  t["vmap_grad"] = {fn2(vmap_grad), {arr({1, 0}, DType::Bool), arr({1, 2})}};
   t["vmap_switch"] = {vmap(fn2(switch3)), {arr({0, 2, 1}, DType::I32), f32({3, 2})}};
   return t;
 }

@@ -101,6 +101,28 @@ def grad_int_out(p, x):
     return jax.grad(lambda x: int_out(p, x)[0])(x)
 
 
+def grad_sin_cos(p, x):
+    return jax.grad(lambda x: sin_cos(p, x))(x)
+
+
+def grad_two(p, x, y):
+    # Each branch keeps its residuals in shared slots; the false branch fills
+    # them with empty2.
+    return jax.grad(lambda x, y: lax.cond(p, lambda x, y: x * y, lambda x, y: x + 1.0, x, y), argnums=(0, 1))(x, y)
+
+
+def grad_switch(i, x):
+    return jax.grad(switch3, argnums=1)(i, x)
+
+
+def grad_consts(p, x):
+    return jax.grad(lambda x: lax.cond(p, lambda x: (x * W).sum(), lambda x: (x * x).sum(), x))(x)
+
+
+def vmap_grad(p, x):
+    return jax.vmap(jax.grad(lambda p, x: lax.cond(p, lambda x: jnp.sin(x) * x, jnp.cos, x), argnums=1))(p, x)
+
+
 F = jnp.float32
 CASES = {
     "sin_cos": (sin_cos, (True, 1.0)),
@@ -122,6 +144,11 @@ CASES = {
     "jit_cond": (jit_cond, (True, 1.0)),
     "int_out": (int_out, (True, 1.0)),
     "grad_int_out": (grad_int_out, (True, 1.0)),
+    "grad_sin_cos": (grad_sin_cos, (True, 1.0)),
+    "grad_two": (grad_two, (True, 1.0, 2.0)),
+    "grad_switch": (grad_switch, (1, 1.0)),
+    "grad_consts": (grad_consts, (True, jnp.ones(3))),
+    "vmap_grad": (vmap_grad, (jnp.array([True, False]), jnp.array([1.0, 2.0]))),
 }
 
 if __name__ == "__main__":
