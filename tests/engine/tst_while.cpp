@@ -141,6 +141,17 @@ const std::map<std::string, Case>& cases() {
     t["vmap_counter"] = {vmap(f1(counter)), {f32({3})}};
     t["vmap_closure_y"] = {vmap(f2(closure), {.in_axes = tup({Tree::none(), axis(0)})}), {py(1), f32({3})}};
     t["vmap_vmap"] = {vmap(vmap(f1(doubling))), {f32({2, 3})}};
+    t["vmap_fori_bound"] = {vmap(f2(fori_index)), {f32({3}), test::arr({0, 1, 2}, DType::I32)}};
+    t["jvp_fori_index"] = {f2([](V x, V n) {
+                             return pair_tup(jvp(f1([n](V y) { return fori_index(y, n); }), {x}, {py(1)}));
+                           }),
+                           {py(1), Array::scalar(3, DType::I32, true)}};
+    t["vmap_in_axes_1"] = {vmap(f1([](V x) {
+                                  return lax::while_loop(cond1([](V c) { return np::sum(c) < 50.0; }),
+                                                         body1([](V c) { return c * 2.0; }), Tree(x));
+                                }),
+                                {.in_axes = axis(1)}),
+                           {f32({2, 3})}};
     t["jvp_vmap"] = {f1([](V x) { return pair_tup(jvp(vmap(f1(doubling)), {x}, {np::ones({3})})); }), {f32({3})}};
     return t;
   }();

@@ -86,6 +86,10 @@ CASES = [
     ("vmap_counter", jaxray.vmap(counter), (jnp.ones(3),)),
     ("vmap_closure_y", jaxray.vmap(closure, in_axes=(None, 0)), (1.0, jnp.ones(3))),
     ("vmap_vmap", jaxray.vmap(jaxray.vmap(doubling)), (jnp.ones((2, 3)),)),
+    ("vmap_fori_bound", jaxray.vmap(fori_index), (jnp.ones(3), jnp.arange(3))),
+    ("jvp_fori_index", lambda x, n: jaxray.jvp(lambda y: fori_index(y, n), (x,), (1.0,)), (1.0, 3)),
+    ("vmap_in_axes_1", jaxray.vmap(lambda x: lax.while_loop(lambda c: c.sum() < 50.0, lambda c: c * 2.0, x),
+                                   in_axes=1), (jnp.ones((2, 3)),)),
     ("jvp_vmap", lambda x: jaxray.jvp(jaxray.vmap(doubling), (x,), (jnp.ones(3),)), (jnp.ones(3),)),
 ]
 
@@ -152,6 +156,15 @@ def test_vmap_matches_a_loop():
     want = [closure(1.0, y) for y in [3.0, 9.0, 0.5]]
     assert np.asarray(a).tolist() == [float(w[0]) for w in want]
     assert np.asarray(b).tolist() == [float(w[1]) for w in want]
+    # A batched bound: a batched predicate over an integer carry.
+    ns = np.array([0, 2, 5], np.int32)
+    got = jaxray.vmap(fori_index)(np.ones(3, np.float32), ns)
+    assert np.asarray(got).tolist() == [float(fori_index(1.0, int(n))) for n in ns]
+    # The batch axis of the carry moved to the front of the loop.
+    m = np.arange(6, dtype=np.float32).reshape(2, 3) + 1
+    g = lambda x: lax.while_loop(lambda c: c.sum() < 50.0, lambda c: c * 2.0, x)
+    got = np.asarray(jaxray.vmap(g, in_axes=1)(m))
+    assert got.tolist() == [np.asarray(g(m[:, j])).tolist() for j in range(3)]
 
 
 def test_errors():

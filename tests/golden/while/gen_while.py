@@ -83,6 +83,10 @@ CASES = [
     ("vmap_counter", jax.vmap(counter), (jnp.ones(3),)),
     ("vmap_closure_y", jax.vmap(closure, in_axes=(None, 0)), (1.0, jnp.ones(3))),
     ("vmap_vmap", jax.vmap(jax.vmap(doubling)), (jnp.ones((2, 3)),)),
+    ("vmap_fori_bound", jax.vmap(fori_index), (jnp.ones(3), jnp.arange(3))),
+    ("jvp_fori_index", lambda x, n: jax.jvp(lambda y: fori_index(y, n), (x,), (1.0,)), (1.0, 3)),
+    ("vmap_in_axes_1", jax.vmap(lambda x: lax.while_loop(lambda c: c.sum() < 50.0, lambda c: c * 2.0, x),
+                                in_axes=1), (jnp.ones((2, 3)),)),
     ("jvp_vmap", lambda x: jax.jvp(jax.vmap(doubling), (x,), (jnp.ones(3),)), (jnp.ones(3),)),
 ]
 
