@@ -5,6 +5,8 @@
 // predicate is a boolean array whose shape leads every carry's shape: the
 // loop then runs while any element is true and only the elements whose
 // predicate holds take the body's result, as JAX's lowering does.
+#include <algorithm>
+
 #include "engine/core/error.h"
 #include "engine/jaxpr/jaxpr.h"
 #include "engine/lax.h"
@@ -107,9 +109,8 @@ std::vector<Array> while_impl(std::span<const Array> in, const Params& params, s
     for (int i = 0; i < pred.ndim(); ++i) all_axes.push_back(i);
     if (!lax::reduce_or(pred, all_axes).array().item(0)) break;
     std::vector<Value> next = step();
-    std::vector<int64_t> lead(all_axes.begin(), all_axes.end());
     for (size_t i = 0; i < carry.size(); ++i)
-      carry[i] = lax::select_n(lax::broadcast_in_dim(pred, carry[i].shape(), lead), {carry[i], next[i]});
+      carry[i] = lax::select_n(lax::broadcast_in_dim(pred, carry[i].shape(), all_axes), {carry[i], next[i]});
   }
   std::vector<Array> out;
   for (const Value& v : carry) out.push_back(v.array());

@@ -178,6 +178,7 @@ class TestWhile : public QObject {
   void parse_roundtrip();
   void parsed_loop_evaluates();
   void errors();
+  void shape_rule_errors();
   void jvp_matches_finite_differences();
   void linearize_matches_jvp();
   void vmap_matches_a_loop();
@@ -336,6 +337,29 @@ void TestWhile::errors() {
              lax::fori_loop(np::weak(0), np::weak(3.0), [](Args a) { return a[1]; }, Tree(py(1)));
            }),
            std::string("lower and upper arguments to fori_loop must have equal types, got int32 and float32"));
+}
+
+void TestWhile::shape_rule_errors() {
+  // Hand-written jaxprs get the checks lax::while_loop makes before binding.
+  auto parse_error = [](const std::string& body_out, const std::string& cond_out) {
+    return test::error_of([&] {
+      parse_jaxpr("{ lambda ; a:f32[]. let\n    b:f32[] = while[\n      body_jaxpr={ lambda ; c:f32[]. let " + body_out +
+                  " }\n      body_nconsts=0\n      cond_jaxpr={ lambda ; e:f32[]. let " + cond_out +
+                  " }\n      cond_nconsts=0\n    ] a\n  in (b,) }");
+    });
+  };
+  std::string ok = parse_error("d:f32[] = mul c 2.0:f32[] in (d,)", "f:bool[] = lt e 10.0:f32[] in (f,)");
+  QCOMPARE(ok, std::string());
+  std::string body = parse_error("d:i32[] = convert_element_type[new_dtype=int32 weak_type=False] c in (d,)",
+                                 "f:bool[] = lt e 10.0:f32[] in (f,)");
+  QVERIFY2(body.find("while_loop body function carry input and carry output must have equal types, but carry 0 "
+                     "has type float32[] and the corresponding output carry component has type int32[]") !=
+               std::string::npos,
+           body.c_str());
+  std::string cond = parse_error("d:f32[] = mul c 2.0:f32[] in (d,)", "f:f32[] = mul e 10.0:f32[] in (f,)");
+  QVERIFY2(cond.find("cond_fun must return a boolean scalar, but got output type(s) [ShapedArray(float32[])].") !=
+               std::string::npos,
+           cond.c_str());
 }
 
 void TestWhile::jvp_matches_finite_differences() {
