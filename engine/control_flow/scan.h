@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <utility>
 
 #include "engine/api.h"
@@ -20,9 +21,11 @@ namespace lax {
 
 // f(carry, x) returns a pair (new carry, y); the result is (final carry,
 // stacked ys). `length` is required when xs has no leaves; `unroll` 0 means
-// fully unrolled, as in JAX.
+// fully unrolled, as in JAX. `carry_name`, the name of f's first parameter
+// when a frontend knows it, names the carry in errors as JAX does.
 std::pair<Tree, Tree> scan(const TreeFn& f, const Tree& init, const Tree& xs = Tree::none(),
-                           std::optional<int64_t> length = std::nullopt, bool reverse = false, int64_t unroll = 1);
+                           std::optional<int64_t> length = std::nullopt, bool reverse = false, int64_t unroll = 1,
+                           const std::string& carry_name = {});
 
 // f applied to each slice of xs along its leading axis, results stacked:
 // a scan with no carry.

@@ -164,9 +164,10 @@ void leaf_paths(const TreeDef& def, const std::string& prefix, std::vector<std::
 
 constexpr const char* kRevise = "Revise the function so that all output types match the corresponding input types.";
 
-// JAX's _check_carry_type, for a body whose carry parameter has no name.
+// JAX's _check_carry_type; the carry is named after f's first parameter when
+// the frontend knows it.
 void check_carry_type(const TreeDef& in_def, const TreeDef& out_def, std::span<const ShapedArray> in,
-                      std::span<const ShapedArray> out) {
+                      std::span<const ShapedArray> out, const std::string& carry_name) {
   if (!(in_def == out_def))
     throw_type_error(
         "scan body function carry input and carry output must have the same pytree structure, but they "
@@ -177,7 +178,10 @@ void check_carry_type(const TreeDef& in_def, const TreeDef& out_def, std::span<c
   leaf_paths(in_def, "", paths);
   for (size_t i = 0; i < in.size(); ++i) {
     if (in[i].same_type(out[i])) continue;
-    std::string path = paths[i].empty() ? "the input carry" : "the input carry at path " + paths[i];
+    std::string path = !carry_name.empty()
+                           ? (paths[i].empty() ? "the input carry " + carry_name
+                                               : "the input carry component " + carry_name + paths[i])
+                           : (paths[i].empty() ? "the input carry" : "the input carry at path " + paths[i]);
     std::vector<std::string> why;
     if (in[i].dtype != out[i].dtype) why.push_back("the dtypes do not match");
     if (in[i].shape != out[i].shape) why.push_back("the shapes do not match");
@@ -270,7 +274,7 @@ std::vector<Value> bind_scan(const ClosedJaxprPtr& body, std::span<const Value> 
 namespace lax {
 
 std::pair<Tree, Tree> scan(const TreeFn& f, const Tree& init, const Tree& xs, std::optional<int64_t> length,
-                           bool reverse, int64_t unroll) {
+                           bool reverse, int64_t unroll, const std::string& carry_name) {
   auto [init_flat, init_def] = tree_flatten(init);
   auto [xs_flat, xs_def] = tree_flatten(xs);
   int64_t n = infer_length(xs_flat, length);
@@ -283,7 +287,7 @@ std::pair<Tree, Tree> scan(const TreeFn& f, const Tree& init, const Tree& xs, st
   std::vector<ShapedArray> outs = tb.jaxpr.out_avals();
   size_t nk = init_flat.size();
   if (tb.carry_def.num_leaves != static_cast<int>(nk) || !(tb.carry_def == init_def))
-    check_carry_type(init_def, tb.carry_def, init_avals, outs);
+    check_carry_type(init_def, tb.carry_def, init_avals, outs, carry_name);
   // A weakly typed init (a Python scalar) takes the type the body gives its
   // carry, as JAX's _promote_weak_typed_input; the body is traced again.
   bool changed = false;
@@ -298,7 +302,7 @@ std::pair<Tree, Tree> scan(const TreeFn& f, const Tree& init, const Tree& xs, st
     tb = trace_body(f, init_def, xs_def, init_avals, x_avals);
     outs = tb.jaxpr.out_avals();
   }
-  check_carry_type(init_def, tb.carry_def, init_avals, std::span<const ShapedArray>(outs).subspan(0, nk));
+  check_carry_type(init_def, tb.carry_def, init_avals, std::span<const ShapedArray>(outs).subspan(0, nk), carry_name);
 
   // Closed-over constants become leading operands, as JAX's separate_consts.
   const Jaxpr& traced = *tb.jaxpr.jaxpr;

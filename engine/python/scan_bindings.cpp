@@ -24,6 +24,17 @@ int64_t unroll_of(py::handle unroll, const Tree& xs, std::optional<int64_t> leng
   return std::max<int64_t>(n, 1);
 }
 
+// The name of f's first parameter, which JAX's carry errors use; empty when
+// f has no inspectable signature.
+std::string first_parameter(py::handle f) {
+  try {
+    py::object params = py::module_::import("inspect").attr("signature")(f).attr("parameters");
+    for (py::handle name : params) return name.cast<std::string>();
+  } catch (const py::error_already_set&) {
+  }
+  return {};
+}
+
 }  // namespace
 
 void bind_scan(py::module_& m) {
@@ -35,8 +46,9 @@ void bind_scan(py::module_& m) {
         std::optional<int64_t> n;
         if (!length.is_none()) n = length.cast<int64_t>();
         int64_t u = unroll_of(unroll, xs_t, n);
+        std::string carry_name = first_parameter(f);
         PySourceScope src;
-        auto [carry, ys] = lax::scan(tree_fn(std::move(f)), init_t, xs_t, n, reverse, u);
+        auto [carry, ys] = lax::scan(tree_fn(std::move(f)), init_t, xs_t, n, reverse, u, carry_name);
         return py::make_tuple(from_tree(carry), from_tree(ys));
       },
       py::arg("f"), py::arg("init"), py::arg("xs") = py::none(), py::arg("length") = py::none(),

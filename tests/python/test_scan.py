@@ -157,6 +157,14 @@ def test_vmap_matches_a_loop():
 
 
 def test_errors_are_jax_messages():
+    # JAX 0.10.2's text.
+    with pytest.raises(TypeError) as e:
+        lax.scan(lambda c, x: ((c[0], jnp.stack([c[1], c[1]])), x), (0.0, 1.0), jnp.arange(3.0))
+    assert str(e.value) == (
+        "scan body function carry input and carry output must have equal types, but they differ:\n\n"
+        "The input carry component c[1] has type float32[] but the corresponding output carry component "
+        "has type float32[2], so the shapes do not match.\n\n"
+        "Revise the function so that all output types match the corresponding input types.")
     with pytest.raises(TypeError, match="scan body function carry input and carry output must have equal types"):
         lax.scan(lambda c, x: (jnp.stack([c, c]), x), 0.0, jnp.arange(3.0))
     with pytest.raises(ValueError, match="scan got values with different leading axis sizes: 2, 3."):
