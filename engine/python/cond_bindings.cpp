@@ -45,8 +45,18 @@ void bind_cond(py::module_& m) {
   m.def(
       "cond",
       [](py::object pred, py::object true_fun, py::object false_fun, py::args operands, py::kwargs kwargs) {
-        if (!PyCallable_Check(true_fun.ptr()) || !PyCallable_Check(false_fun.ptr()))
+        if (!PyCallable_Check(true_fun.ptr()) || !PyCallable_Check(false_fun.ptr())) {
+          // JAX still takes the old form cond(pred, true_operand, true_fun,
+          // false_operand, false_fun).
+          if (PyCallable_Check(false_fun.ptr()) && operands.size() == 2 && PyCallable_Check(operands[1].ptr())) {
+            py::object cond = py::module_::import("jaxray.lax").attr("cond");
+            py::object f_true = false_fun, f_false = operands[1];
+            py::object call_true = py::cpp_function([f_true](py::object x, py::object) { return f_true(x); });
+            py::object call_false = py::cpp_function([f_false](py::object, py::object x) { return f_false(x); });
+            return cond(pred, call_true, call_false, true_fun, operands[0]);
+          }
           throw py::type_error("lax.cond: true_fun and false_fun arguments should be callable.");
+        }
         if (pred.is_none()) throw py::type_error("cond predicate is None");
         std::vector<Tree> ops = operands_of(operands, kwargs);
         Value p = to_value(pred);

@@ -168,6 +168,8 @@ def test_values():
     a, b = two_operands(False, 1.0)
     assert (float(a), float(b)) == (2.0, 1.0)
     assert float(lax.cond(True, lambda x: x + 1.0, lambda x: x, operand=1.0)) == 2.0
+    # The old form: cond(pred, true_operand, true_fun, false_operand, false_fun).
+    assert float(lax.cond(False, 1.0, jnp.sin, 2.0, jnp.cos)) == pytest.approx(math.cos(2.0))
     # The result has the equation's type: weak, as the branch's output.
     assert lax.cond(True, lambda x: x * 2.0, lambda x: x, 1.0).weak_type
     assert float(nested(True, False, 1.0)) == pytest.approx(math.cos(1.0))
