@@ -4,6 +4,7 @@
 // takes (consts, carry, xs slices) and returns (carry, y slices); closed-over
 // constants of the traced body are passed as leading operands (num_consts),
 // as JAX's separate_consts does.
+#include <algorithm>
 #include <cstring>
 
 #include "engine/control_flow/scan.h"
@@ -162,26 +163,114 @@ void leaf_paths(const TreeDef& def, const std::string& prefix, std::vector<std::
   }
 }
 
+// JAX's tree_util.equality_errors over two tree structures: where they
+// first differ on each path, described as JAX describes the Python objects.
+struct Difference {
+  std::string path, thing1, thing2, explanation;
+};
+
+std::string python_type(const TreeDef& d) {
+  switch (d.kind) {
+    case Tree::Kind::Leaf: return "<class 'jax._src.core.ShapedArray'>";
+    case Tree::Kind::None: return "<class 'NoneType'>";
+    case Tree::Kind::Tuple: return "<class 'tuple'>";
+    case Tree::Kind::List: return "<class 'list'>";
+    case Tree::Kind::Dict: return "<class 'dict'>";
+    case Tree::Kind::Static: return "<class '" + d.static_value.str() + "'>";
+  }
+  return "";
+}
+
+void structure_differences(const TreeDef& a, const TreeDef& b, const std::string& path, std::vector<Difference>& out) {
+  if (a.kind == Tree::Kind::Leaf && b.kind == Tree::Kind::Leaf) return;
+  if (a.kind != b.kind) {
+    out.push_back({path, python_type(a), python_type(b), "their Python types differ"});
+    return;
+  }
+  const char* seq = a.kind == Tree::Kind::Tuple ? "tuple" : "list";
+  bool is_seq = a.kind == Tree::Kind::Tuple || a.kind == Tree::Kind::List;
+  if (is_seq && a.children.size() != b.children.size()) {
+    out.push_back({path, std::string(seq) + " of length " + std::to_string(a.children.size()),
+                   std::string(seq) + " of length " + std::to_string(b.children.size()), "the lengths do not match"});
+    return;
+  }
+  if (a.kind == Tree::Kind::Dict) {
+    auto children = [](size_t n) { return " with " + std::to_string(n) + (n > 1 ? " children" : " child"); };
+    if (a.children.size() != b.children.size()) {
+      std::vector<std::string> diff;
+      for (const std::string& k : a.keys)
+        if (std::find(b.keys.begin(), b.keys.end(), k) == b.keys.end()) diff.push_back(k);
+      for (const std::string& k : b.keys)
+        if (std::find(a.keys.begin(), a.keys.end(), k) == a.keys.end()) diff.push_back(k);
+      std::sort(diff.begin(), diff.end());
+      std::string keys;
+      for (const std::string& k : diff) keys += (keys.empty() ? "'" : " '") + k + "'";
+      out.push_back({path, python_type(a) + children(a.children.size()), python_type(b) + children(b.children.size()),
+                     "the numbers of children do not match" +
+                         (keys.empty() ? std::string() : ", with the symmetric difference of key sets: {" + keys + "}")});
+      return;
+    }
+    if (a.keys != b.keys) {
+      auto meta = [](const std::vector<std::string>& ks) {
+        std::string m = "(";
+        for (size_t i = 0; i < ks.size(); ++i) m += (i ? ", '" : "'") + ks[i] + "'";
+        return m + (ks.size() == 1 ? ",)" : ")");
+      };
+      out.push_back({path, python_type(a) + " with pytree metadata " + meta(a.keys),
+                     python_type(b) + " with pytree metadata " + meta(b.keys), "the pytree node metadata does not match"});
+      return;
+    }
+  }
+  for (size_t i = 0; i < a.children.size(); ++i) {
+    std::string key = a.kind == Tree::Kind::Dict ? "['" + a.keys[i] + "']" : "[" + std::to_string(i) + "]";
+    structure_differences(a.children[i], b.children[i], path + key, out);
+  }
+}
+
+// JAX's layout of one or several differences in a carry error.
+std::string join_differences(const std::vector<std::string>& diffs) {
+  auto cap = [](std::string s) {
+    s[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(s[0])));
+    return s;
+  };
+  if (diffs.size() == 1) return cap(diffs[0]) + ".\n";
+  // As Python's '\n'.join over all but the last item, then the last.
+  std::string out;
+  for (size_t i = 0; i + 1 < diffs.size(); ++i) out += (i ? "\n  * " : "  * ") + diffs[i] + ";\n";
+  return out + "  * " + diffs.back() + ".\n";
+}
+
 constexpr const char* kRevise = "Revise the function so that all output types match the corresponding input types.";
 
 // JAX's _check_carry_type; the carry is named after f's first parameter when
 // the frontend knows it.
 void check_carry_type(const TreeDef& in_def, const TreeDef& out_def, std::span<const ShapedArray> in,
                       std::span<const ShapedArray> out, const std::string& carry_name) {
-  if (!(in_def == out_def))
+  auto component = [&carry_name](const std::string& path) {
+    if (!carry_name.empty())
+      return path.empty() ? "the input carry " + carry_name : "the input carry component " + carry_name + path;
+    return path.empty() ? std::string("the input carry") : "the input carry at path " + path;
+  };
+  if (!(in_def == out_def)) {
+    std::vector<Difference> found;
+    structure_differences(in_def, out_def, "", found);
+    std::vector<std::string> diffs;
+    for (const Difference& d : found)
+      diffs.push_back(component(d.path) + " is a " + d.thing1 + " but the corresponding component of the carry output is a " +
+                      d.thing2 + ", so " + d.explanation);
+    std::string differences = diffs.empty() ? "the input tree structure is:\n" + in_def.str() +
+                                                  "\nthe output tree structure is:\n" + out_def.str() + "\n"
+                                            : join_differences(diffs);
     throw_type_error(
         "scan body function carry input and carry output must have the same pytree structure, but they "
-        "differ:\n\nthe input tree structure is:\n" +
-        in_def.str() + "\nthe output tree structure is:\n" + out_def.str() +
-        "\n\nRevise the function so that the carry output has the same pytree structure as the carry input.");
+        "differ:\n\n" +
+        differences + "\nRevise the function so that the carry output has the same pytree structure as the carry input.");
+  }
   std::vector<std::string> diffs, paths;
   leaf_paths(in_def, "", paths);
   for (size_t i = 0; i < in.size(); ++i) {
     if (in[i].same_type(out[i])) continue;
-    std::string path = !carry_name.empty()
-                           ? (paths[i].empty() ? "the input carry " + carry_name
-                                               : "the input carry component " + carry_name + paths[i])
-                           : (paths[i].empty() ? "the input carry" : "the input carry at path " + paths[i]);
+    std::string path = component(paths[i]);
     std::vector<std::string> why;
     if (in[i].dtype != out[i].dtype) why.push_back("the dtypes do not match");
     if (in[i].shape != out[i].shape) why.push_back("the shapes do not match");
@@ -190,17 +279,7 @@ void check_carry_type(const TreeDef& in_def, const TreeDef& out_def, std::span<c
                     out[i].type_str() + extra);
   }
   if (diffs.empty()) return;
-  auto cap = [](std::string s) {
-    s[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(s[0])));
-    return s;
-  };
-  std::string differences;
-  if (diffs.size() == 1) {
-    differences = cap(diffs[0]) + ".\n";
-  } else {
-    for (size_t i = 0; i + 1 < diffs.size(); ++i) differences += "  * " + diffs[i] + ";\n\n";
-    differences += "  * " + diffs.back() + ".\n";
-  }
+  std::string differences = join_differences(diffs);
   throw_type_error("scan body function carry input and carry output must have equal types, but they differ:\n\n" +
                    differences + "\n" + kRevise);
 }

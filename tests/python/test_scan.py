@@ -156,6 +156,42 @@ def test_vmap_matches_a_loop():
         assert values(c[i]) == values(ci) and values(ys[i]) == values(yi)
 
 
+STRUCTURE = ("scan body function carry input and carry output must have the same pytree structure, but they "
+             "differ:\n\n{}\nRevise the function so that the carry output has the same pytree structure as the "
+             "carry input.")
+TYPES = ("scan body function carry input and carry output must have equal types, but they differ:\n\n{}\n"
+         "Revise the function so that all output types match the corresponding input types.")
+
+
+@pytest.mark.parametrize("f, init, want", [
+    (lambda c, x: ([c[0], c[1]], x), (0.0, 1.0),
+     STRUCTURE.format("The input carry c is a <class 'tuple'> but the corresponding component of the carry output "
+                      "is a <class 'list'>, so their Python types differ.\n")),
+    (lambda c, x: ((c[0],), x), (0.0, 1.0),
+     STRUCTURE.format("The input carry c is a tuple of length 2 but the corresponding component of the carry "
+                      "output is a tuple of length 1, so the lengths do not match.\n")),
+    (lambda c, x: ((c, c), x), 0.0,
+     STRUCTURE.format("The input carry c is a <class 'jax._src.core.ShapedArray'> but the corresponding component "
+                      "of the carry output is a <class 'tuple'>, so their Python types differ.\n")),
+    (lambda c, x: ({"b": c["a"]}, x), {"a": 0.0},
+     STRUCTURE.format("The input carry c is a <class 'dict'> with pytree metadata ('a',) but the corresponding "
+                      "component of the carry output is a <class 'dict'> with pytree metadata ('b',), so the pytree "
+                      "node metadata does not match.\n")),
+    (lambda c, x: ((jnp.stack([c[0], c[0]]), c[1] > 0, jnp.stack([c[2], c[2]])), x), (0.0, 1.0, 2.0),
+     TYPES.format("  * the input carry component c[0] has type float32[] but the corresponding output carry "
+                  "component has type float32[2], so the shapes do not match;\n\n"
+                  "  * the input carry component c[1] has type float32[] but the corresponding output carry "
+                  "component has type bool[], so the dtypes do not match;\n"
+                  "  * the input carry component c[2] has type float32[] but the corresponding output carry "
+                  "component has type float32[2], so the shapes do not match.\n")),
+])
+def test_carry_errors_are_jax_text(f, init, want):
+    # JAX 0.10.2's text for the same calls.
+    with pytest.raises(TypeError) as e:
+        lax.scan(f, init, jnp.arange(3.0))
+    assert str(e.value) == want
+
+
 def test_errors_are_jax_messages():
     # JAX 0.10.2's text.
     with pytest.raises(TypeError) as e:
