@@ -316,7 +316,8 @@ Tree while_loop(const TreeFn& cond_fun, const TreeFn& body_fun, const Tree& init
   return tree_unflatten(t.body_out_def, leaves);
 }
 
-Tree fori_loop(const Value& lower, const Value& upper, const TreeFn& body_fun, const Tree& init_val) {
+Tree fori_loop(const Value& lower, const Value& upper, const TreeFn& body_fun, const Tree& init_val,
+               std::optional<int64_t> unroll) {
   DType dtype = lower.dtype();
   if (lower.dtype() != upper.dtype()) {
     // Integer bounds of which one is a Python scalar take the other's type.
@@ -338,8 +339,14 @@ Tree fori_loop(const Value& lower, const Value& upper, const TreeFn& body_fun, c
       return Tree::tuple({Tree::tuple({Tree(next), std::move(x)}), Tree::none()});
     };
     Tree init = Tree::tuple({Tree(Array::scalar(static_cast<double>(lo), DType::I32, true)), init_val});
-    return scan(step, init, Tree::none(), std::max<int64_t>(hi - lo, 0)).first[1];
+    int64_t length = std::max<int64_t>(hi - lo, 0);
+    int64_t u = unroll.value_or(1);
+    if (u == 0) u = std::max<int64_t>(length, 1);
+    return scan(step, init, Tree::none(), length, false, u, "loop_carry").first[1];
   }
+  // Python's True == 1, so JAX lets unroll=True through here too.
+  if (unroll && *unroll != 1 && *unroll != 0)
+    throw_value_error("Can only use `unroll` in `fori_loop` if the loop bounds are statically known.");
   Value lo = lower.dtype() == dtype ? lower : convert_element_type(lower, dtype);
   Value hi = upper.dtype() == dtype ? upper : convert_element_type(upper, dtype);
   TreeFn cond = [](const std::vector<Tree>& c) { return Tree(lt(c[0][0].leaf(), c[0][1].leaf())); };

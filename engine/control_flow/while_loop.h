@@ -10,6 +10,8 @@
 // become the equation's leading cond / body consts.
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <string>
 
 #include "engine/api.h"
@@ -27,7 +29,10 @@ Tree while_loop(const TreeFn& cond_fun, const TreeFn& body_fun, const Tree& init
 // JAX: with concrete bounds, a scan of upper - lower steps over the carry
 // (i, x), which reverse mode differentiates; with traced bounds, a while over
 // the carry (i, upper, x), which it does not.
-// Carry type errors name the carry `loop_carry`, as JAX's do.
-Tree fori_loop(const Value& lower, const Value& upper, const TreeFn& body_fun, const Tree& init_val);
+// `unroll` is the scan's (0: fully unrolled, JAX's True; unset: JAX's None,
+// one step per iteration); with traced bounds anything but 0 or 1 is JAX's
+// ValueError. Carry type errors name the carry `loop_carry`, as JAX's do.
+Tree fori_loop(const Value& lower, const Value& upper, const TreeFn& body_fun, const Tree& init_val,
+               std::optional<int64_t> unroll = std::nullopt);
 
 }  // namespace jxr::lax

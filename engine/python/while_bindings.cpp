@@ -41,14 +41,20 @@ void bind_while(py::module_& m) {
       "Call body_fun on the carry while cond_fun holds (jax.lax.while_loop).");
   m.def(
       "fori_loop",
-      [](py::object lower, py::object upper, py::object body_fun, py::object init_val) {
+      [](py::object lower, py::object upper, py::object body_fun, py::object init_val, py::object unroll) {
         if (!PyCallable_Check(body_fun.ptr()))
           throw_type_error("lax.fori_loop: body_fun argument should be callable.");
+        // None and False: one iteration per step; True: fully unrolled.
+        std::optional<int64_t> u;
+        if (py::isinstance<py::bool_>(unroll)) u = unroll.cast<bool>() ? 0 : 1;
+        else if (!unroll.is_none()) u = unroll.cast<int64_t>();
         PySourceScope src;
         return from_tree(lax::fori_loop(to_value(lower), to_value(upper),
-                                        tree_fn(py::reinterpret_borrow<py::function>(body_fun)), to_tree(init_val)));
+                                        tree_fn(py::reinterpret_borrow<py::function>(body_fun)), to_tree(init_val),
+                                        u));
       },
-      py::arg("lower"), py::arg("upper"), py::arg("body_fun"), py::arg("init_val"),
+      py::arg("lower"), py::arg("upper"), py::arg("body_fun"), py::arg("init_val"), py::kw_only(),
+      py::arg("unroll") = py::none(),
       "body_fun(i, x) for i from lower to upper - 1 (jax.lax.fori_loop): a scan when both bounds are concrete, "
       "else a while_loop (which reverse mode cannot differentiate).");
 }

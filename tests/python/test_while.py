@@ -201,6 +201,19 @@ def test_grad_raises_jax_error():
         "values. Try using lax.scan, or using fori_loop with static start/stop.")
 
 
+def test_fori_loop_unroll():
+    def lines(unroll):
+        text = str(jaxray.make_jaxpr(lambda x: lax.fori_loop(0, 3, lambda i, c: c * 2.0, x, unroll=unroll))(1.0))
+        return [l.strip() for l in text.splitlines() if "unroll" in l]
+    # JAX 0.10.2 prints these.
+    assert [lines(u) for u in (True, 2, False, None)] == [["unroll=3"], ["unroll=2"], ["unroll=1"], ["unroll=1"]]
+    assert float(lax.fori_loop(0, 3, lambda i, c: c * 2.0, 1.0, unroll=True)) == 8.0
+    with pytest.raises(ValueError, match="^Can only use `unroll` in `fori_loop` if the loop bounds are statically "
+                                         "known.$"):
+        jaxray.jit(lambda n: lax.fori_loop(0, n, lambda i, c: c, 1.0, unroll=2))(3)
+    assert float(jaxray.jit(lambda n: lax.fori_loop(0, n, lambda i, c: c * 2.0, 1.0, unroll=True))(3)) == 8.0
+
+
 def test_grad_of_static_fori_loop():
     # d/dx x^4 at 2 (JAX 0.10.2 gives 32.0); traced bounds make a while instead.
     assert float(jaxray.grad(fori_power)(2.0)) == 32.0
