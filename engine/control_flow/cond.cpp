@@ -253,7 +253,8 @@ Tree switch_(const Value& index, const std::vector<TreeFn>& branches, const std:
     throw_type_error("Branch index must be scalar, got " + describe(index) + " of shape " +
                      shape_str(index.shape()) + ".");
   if (!is_integer(index.dtype()))
-    throw_type_error("Index type must be an integer, got " + describe(index) + " as " + std::string(dtype_name(index.dtype())));
+    throw_type_error("Index type must be an integer, got " + describe(index) + " as " +
+                     std::string(dtype_name(index.dtype())));
   if (branches.empty()) throw_value_error("Empty branch sequence");
   if (branches.size() == 1) return branches[0](operands);
   int64_t hi = static_cast<int64_t>(branches.size()) - 1;

@@ -135,6 +135,8 @@ BatchResult cond_batch(std::span<const Value> args, std::span<const int> dims, c
     op_dims.push_back(dims[i] == kNotMapped ? kNotMapped : 0);
     avals.push_back(ops.back().aval());
   }
+  // An output is batched when it is in any branch: traced once to learn
+  // which, then again with those outputs batched in every branch.
   std::vector<bool> out_bat(n_out, false);
   for (const ClosedJaxprPtr& b : branches)
     trace_to_jaxpr(
@@ -171,7 +173,8 @@ std::pair<std::vector<ShapedArray>, std::vector<std::vector<size_t>>> merge_resi
   for (const auto& avals : per_branch) {
     std::vector<size_t> mine;
     for (size_t i = 0; i < avals.size(); ++i) {
-      size_t nth = static_cast<size_t>(std::count(avals.begin(), avals.begin() + static_cast<std::ptrdiff_t>(i), avals[i]));
+      size_t nth =
+          static_cast<size_t>(std::count(avals.begin(), avals.begin() + static_cast<std::ptrdiff_t>(i), avals[i]));
       std::pair<ShapedArray, size_t> key{avals[i], nth};
       auto it = std::find(tagged.begin(), tagged.end(), key);
       if (it == tagged.end()) it = tagged.insert(tagged.end(), key);

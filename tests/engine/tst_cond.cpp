@@ -242,8 +242,8 @@ class TestCond : public QObject {
     QCOMPARE(at(-3), double(std::sin(1.0f)));
     // One branch is called directly, with no cond.
     TreeFn only = fn1([](V x) { return x * 3.0; });
-    std::string text = print_closed_jaxpr(
-        make_jaxpr(fn2([&](V i, V x) { return lax::switch_(i, {only}, {x}); }), {test::scalar(0, DType::I32), test::scalar(1)}));
+    std::string text = print_closed_jaxpr(make_jaxpr(fn2([&](V i, V x) { return lax::switch_(i, {only}, {x}); }),
+                                                     {test::scalar(0, DType::I32), test::scalar(1)}));
     QVERIFY(text.find("cond") == std::string::npos);
   }
 
