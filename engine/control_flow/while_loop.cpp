@@ -139,8 +139,11 @@ struct CarryChecker {
   }
 
   void check_structure(const TreeDef& in_def, const TreeDef& out_def, std::span<const Value> in_leaves,
-                       std::span<const Value> out_leaves) const {
+                       const std::vector<ShapedArray>& out_avals) const {
     if (in_def == out_def) return;
+    // Placeholder leaves of the body's output types rebuild its tree.
+    std::vector<Value> out_leaves;
+    for (const ShapedArray& a : out_avals) out_leaves.push_back(Array::zeros(a));
     std::vector<Diff> diffs;
     equality_errors("", tree_unflatten(in_def, in_leaves), tree_unflatten(out_def, out_leaves), diffs);
     std::vector<std::string> texts;
@@ -180,7 +183,6 @@ struct CarryChecker {
 struct Traced {
   ClosedJaxpr cond, body;
   TreeDef body_out_def;
-  std::vector<Value> body_probe;  // placeholder leaves to rebuild the body's output tree
 };
 
 Traced trace_cond_and_body(const TreeFn& cond_fun, const TreeFn& body_fun, const TreeDef& def,
@@ -199,7 +201,7 @@ Traced trace_cond_and_body(const TreeFn& cond_fun, const TreeFn& body_fun, const
   ShapedArray pred = cond.out_avals()[0];
   if (pred.dtype != DType::Bool || pred.ndim() != 0)
     throw_type_error("cond_fun must return a boolean scalar, but got output type(s) [" + pred.str() + "].");
-  Traced t{std::move(cond), {}, {}, {}};
+  Traced t{std::move(cond), {}, {}};
   t.body = trace_to_jaxpr(
       [&](std::span<const Value> leaves) {
         auto [outs, d] = tree_flatten(body_fun(carry_of(leaves)));
@@ -207,7 +209,6 @@ Traced trace_cond_and_body(const TreeFn& cond_fun, const TreeFn& body_fun, const
         return outs;
       },
       avals);
-  for (const ShapedArray& a : t.body.out_avals()) t.body_probe.push_back(Array::zeros(a));
   return t;
 }
 
@@ -238,7 +239,7 @@ Tree while_loop(const TreeFn& cond_fun, const TreeFn& body_fun, const Tree& init
 
   Traced t = trace_cond_and_body(cond_fun, body_fun, def, avals);
   std::vector<ShapedArray> out_avals = t.body.out_avals();
-  if (out_avals.size() != avals.size()) checker.check_structure(def, t.body_out_def, init, t.body_probe);
+  if (out_avals.size() != avals.size()) checker.check_structure(def, t.body_out_def, init, out_avals);
   // A weakly typed initial value (a Python scalar) takes the dtype the body
   // gives it, and both functions are traced again on the new types.
   bool changed = false;
@@ -256,7 +257,7 @@ Tree while_loop(const TreeFn& cond_fun, const TreeFn& body_fun, const Tree& init
   }
   auto [cond, cond_consts] = separate_consts(t.cond);
   auto [body, body_consts] = separate_consts(t.body);
-  checker.check_structure(def, t.body_out_def, init, t.body_probe);
+  checker.check_structure(def, t.body_out_def, init, out_avals);
   checker.check_types(init_val, avals, out_avals);
 
   // A carry the body passes through unchanged and cond does not read is a
