@@ -40,8 +40,9 @@ std::string first_parameter(py::handle f) {
 void bind_scan(py::module_& m) {
   m.def(
       "scan",
-      [](py::function f, py::object init, py::object xs, py::object length, bool reverse, py::object unroll) {
-        if (!PyCallable_Check(f.ptr())) throw py::type_error("lax.scan: f argument should be a callable.");
+      [](py::object fn, py::object init, py::object xs, py::object length, bool reverse, py::object unroll) {
+        if (!PyCallable_Check(fn.ptr())) throw py::type_error("lax.scan: f argument should be a callable.");
+        auto f = py::reinterpret_borrow<py::function>(fn);
         Tree init_t = to_tree(init), xs_t = to_tree(xs);
         std::optional<int64_t> n;
         if (!length.is_none()) n = length.cast<int64_t>();

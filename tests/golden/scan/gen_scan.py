@@ -77,6 +77,23 @@ def grad_hoisted(w, xs):
     return jax.grad(rnn_loss)(w, xs)
 
 
+def lstm_loss(w, xs):
+    # The seed's use case: an LSTM-like cell over a sequence, differentiated
+    # with respect to its weights.
+    def cell(carry, x):
+        h, c = carry
+        z = jnp.dot(w, h) + x
+        c = c * (1 / (1 + jnp.exp(-z))) + jnp.tanh(z)
+        h = jnp.tanh(c) * 0.5
+        return (h, c), h.sum()
+    (h, c), ys = lax.scan(cell, (jnp.zeros(2), jnp.ones(2)), xs)
+    return (h * c).sum() + (ys ** 2).sum()
+
+
+def grad_lstm(w, xs):
+    return jax.grad(lstm_loss)(w, xs)
+
+
 F = jnp.float32
 CASES = {
     "basic": (basic, (0.0, jnp.arange(3.0))),
@@ -91,6 +108,7 @@ CASES = {
     "vmap_carry": (vmap_carry, (jnp.ones(2), jnp.arange(3.0))),
     "grad_cumsum_sin": (grad_cumsum_sin, (jnp.arange(4.0),)),
     "grad_hoisted": (grad_hoisted, (jnp.ones(2), jnp.ones((3, 2)))),
+    "grad_lstm": (grad_lstm, (jnp.ones((2, 2)), jnp.ones((3, 2)))),
 }
 
 if __name__ == "__main__":
