@@ -240,9 +240,16 @@ Tree cond(const Value& pred, const TreeFn& true_fun, const TreeFn& false_fun, co
           const CondNames& names) {
   if (pred.ndim() != 0)
     throw_type_error("Pred must be a scalar, got " + describe(pred) + " of shape " + shape_str(pred.shape()) + ".");
-  Value p = pred;
-  if (p.dtype() != DType::Bool) p = ne(p, Array::scalar(0, p.dtype(), true));
-  Value index = convert_element_type(p, DType::I32, false);
+  // A concrete predicate is converted here, as JAX converts Python and
+  // NumPy scalars with NumPy: the cond's index is then a literal.
+  Value index;
+  if (!pred.is_tracer()) {
+    index = Array::scalar(pred.array().item() != 0 ? 1 : 0, DType::I32);
+  } else {
+    Value p = pred;
+    if (p.dtype() != DType::Bool) p = ne(p, Array::scalar(0, p.dtype(), true));
+    index = convert_element_type(p, DType::I32, false);
+  }
   // Traced true first, as JAX, but bound as (false, true): index 1 is true.
   return cond_internal("cond", index, {true_fun, false_fun}, {"true_fun", "false_fun"}, {1, 0}, names, operands);
 }
@@ -258,9 +265,13 @@ Tree switch_(const Value& index, const std::vector<TreeFn>& branches, const std:
   if (branches.empty()) throw_value_error("Empty branch sequence");
   if (branches.size() == 1) return branches[0](operands);
   int64_t hi = static_cast<int64_t>(branches.size()) - 1;
-  // As JAX's convert_element_type, nothing to do for an int32 that is not
-  // weakly typed.
-  Value i = index.dtype() == DType::I32 && !index.weak_type() ? index : convert_element_type(index, DType::I32, false);
+  // As JAX's convert_element_type: nothing to do for an int32 that is not
+  // weakly typed, and a concrete index converted here rather than staged.
+  Value i = index;
+  if (!index.is_tracer())
+    i = index.array().astype(DType::I32);
+  else if (index.dtype() != DType::I32 || index.weak_type())
+    i = convert_element_type(index, DType::I32, false);
   i = clamp(Array::scalar(0, DType::I32), i, Array::scalar(static_cast<double>(hi), DType::I32));
   std::vector<std::string> labels{"branch 0"};
   std::vector<size_t> order{0};

@@ -156,6 +156,17 @@ Tree vmap_grad(V p, V x) {
   return vmap(grad(f, {.argnums = {1}}))({p, x});
 }
 
+Tree concrete_switch(V x) {
+  return lax::switch_(Array::scalar(1, DType::I32, true),
+                      {fn1([](V x) { return np::sin(x); }), fn1([](V x) { return np::cos(x); })}, {x});
+}
+
+Tree concrete_pred(V x) { return sin_cos(Array::python_float(2.0), x); }
+
+Tree grad_concrete(V x) {
+  return grad(fn1([](V x) { return sin_cos(Array::scalar(1, DType::Bool), x); }))({x});
+}
+
 Array f32(Shape s) { return Array::full(std::move(s), 1, DType::F32); }
 Array yes() { return Array::scalar(1, DType::Bool); }
 
@@ -190,6 +201,9 @@ std::map<std::string, Case> golden_cases() {
   t["grad_switch"] = {fn2(grad_switch), {Array::scalar(1, DType::I32, true), one}};
   t["grad_consts"] = {fn2(grad_consts), {yes(), f32({3})}};
   t["vmap_grad"] = {fn2(vmap_grad), {arr({1, 0}, DType::Bool), arr({1, 2})}};
+  t["concrete_switch"] = {fn1(concrete_switch), {one}};
+  t["concrete_pred"] = {fn1(concrete_pred), {one}};
+  t["grad_concrete"] = {fn1(grad_concrete), {one}};
   t["vmap_switch"] = {vmap(fn2(switch3)), {arr({0, 2, 1}, DType::I32), f32({3, 2})}};
   return t;
 }

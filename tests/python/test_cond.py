@@ -121,6 +121,18 @@ def vmap_grad(p, x):
     return jaxray.vmap(jaxray.grad(lambda p, x: lax.cond(p, lambda x: jnp.sin(x) * x, jnp.cos, x), argnums=1))(p, x)
 
 
+def concrete_switch(x):
+    return lax.switch(1, [jnp.sin, jnp.cos], x)
+
+
+def concrete_pred(x):
+    return lax.cond(2.0, jnp.sin, jnp.cos, x)
+
+
+def grad_concrete(x):
+    return jaxray.grad(lambda x: lax.cond(True, jnp.sin, jnp.cos, x))(x)
+
+
 F = np.float32
 CASES = {
     "sin_cos": (sin_cos, (True, 1.0)),
@@ -147,6 +159,9 @@ CASES = {
     "grad_switch": (grad_switch, (1, 1.0)),
     "grad_consts": (grad_consts, (True, jnp.ones(3))),
     "vmap_grad": (vmap_grad, (jnp.array([True, False]), jnp.array([1.0, 2.0]))),
+    "concrete_switch": (concrete_switch, (1.0,)),
+    "concrete_pred": (concrete_pred, (1.0,)),
+    "grad_concrete": (grad_concrete, (1.0,)),
 }
 
 

@@ -123,6 +123,19 @@ def vmap_grad(p, x):
     return jax.vmap(jax.grad(lambda p, x: lax.cond(p, lambda x: jnp.sin(x) * x, jnp.cos, x), argnums=1))(p, x)
 
 
+def concrete_switch(x):
+    # A Python int index is converted by NumPy: only the clamp is staged.
+    return lax.switch(1, [jnp.sin, jnp.cos], x)
+
+
+def concrete_pred(x):
+    return lax.cond(2.0, jnp.sin, jnp.cos, x)
+
+
+def grad_concrete(x):
+    return jax.grad(lambda x: lax.cond(True, jnp.sin, jnp.cos, x))(x)
+
+
 F = jnp.float32
 CASES = {
     "sin_cos": (sin_cos, (True, 1.0)),
@@ -149,6 +162,9 @@ CASES = {
     "grad_switch": (grad_switch, (1, 1.0)),
     "grad_consts": (grad_consts, (True, jnp.ones(3))),
     "vmap_grad": (vmap_grad, (jnp.array([True, False]), jnp.array([1.0, 2.0]))),
+    "concrete_switch": (concrete_switch, (1.0,)),
+    "concrete_pred": (concrete_pred, (1.0,)),
+    "grad_concrete": (grad_concrete, (1.0,)),
 }
 
 if __name__ == "__main__":
