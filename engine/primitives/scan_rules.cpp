@@ -274,6 +274,31 @@ Hoisted hoist_loop_invariants(const ClosedJaxpr& cj, std::span<const Value> cons
   return h;
 }
 
+// Which binders of a jaxpr an equation or an output reads.
+std::vector<bool> used_binders(const Jaxpr& j) {
+  std::unordered_map<const Var*, bool> used;
+  for (const Eqn& e : j.eqns)
+    for (const Atom& a : e.inputs)
+      if (a.is_var()) used[a.var().get()] = true;
+  for (const Atom& a : j.outvars)
+    if (a.is_var()) used[a.var().get()] = true;
+  std::vector<bool> r;
+  for (const VarPtr& v : j.invars) r.push_back(used.count(v.get()) > 0);
+  return r;
+}
+
+ClosedJaxprPtr without_binders(const ClosedJaxprPtr& cj, const std::vector<bool>& keep) {
+  if (std::all_of(keep.begin(), keep.end(), [](bool k) { return k; })) return cj;
+  auto j = std::make_shared<Jaxpr>(*cj->jaxpr);
+  j->invars.clear();
+  for (size_t i = 0; i < keep.size(); ++i)
+    if (keep[i]) j->invars.push_back(cj->jaxpr->invars[i]);
+  auto closed = std::make_shared<ClosedJaxpr>();
+  closed->jaxpr = std::move(j);
+  closed->consts = cj->consts;
+  return closed;
+}
+
 // JAX's _scan_linearize: the body linearized (with the carry fixpoint), one
 // primal scan that also returns the residuals each iteration needs, and a
 // tangent scan over them. Residuals that are consts stay consts; xs are
@@ -359,7 +384,7 @@ LinearizeRuleResult scan_linearize(const std::vector<bool>& nonzeros, std::span<
     t_avals.push_back(a);
   }
   size_t n_nz = static_cast<size_t>(std::count(nz.begin(), nz.end(), true));
-  auto tangent_body = std::make_shared<const ClosedJaxpr>(trace_to_jaxpr(
+  ClosedJaxprPtr tangent_body = std::make_shared<const ClosedJaxpr>(trace_to_jaxpr(
       [&](std::span<const Value> xs) {
         std::vector<Value> args(lin->residuals.size());
         for (size_t i = 0; i < int_res.size(); ++i) args[int_res[i]] = xs[i];
@@ -379,11 +404,18 @@ LinearizeRuleResult scan_linearize(const std::vector<bool>& nonzeros, std::span<
       t_avals));
   size_t n_int = int_res.size(), n_ext = ext_res.size();
   size_t nz_consts = static_cast<size_t>(std::count(nz.begin(), nz.begin() + static_cast<std::ptrdiff_t>(l.nc), true));
+  auto nk = static_cast<size_t>(std::count(carry_nz.begin(), carry_nz.end(), true));
+  // Consts and xs the tangent body never reads (the tangent of a const the
+  // body ignores, say) are not passed, as JAX's scan DCE rule prunes them.
+  std::vector<bool> keep = used_binders(*tangent_body->jaxpr);
+  for (size_t k = 0; k < nk; ++k) keep[n_int + nz_consts + k] = true;
+  tangent_body = without_binders(tangent_body, keep);
+  auto kept_consts = static_cast<int64_t>(
+      std::count(keep.begin(), keep.begin() + static_cast<std::ptrdiff_t>(n_int + nz_consts), true));
   std::vector<ShapedArray> in_avals(primals.size());
   for (size_t i = 0; i < primals.size(); ++i) in_avals[i] = ad::tangent_aval(primals[i].aval());
-  r.tangent_fn = [tangent_body, nonzeros, nz, n_int, n_ext, nz_consts, in_avals, l,
-                  nk = std::count(carry_nz.begin(), carry_nz.end(), true)](std::span<const Value> residuals,
-                                                                           std::span<const Value> nz_tangents) {
+  r.tangent_fn = [tangent_body, nonzeros, nz, n_int, n_ext, keep, kept_consts, in_avals, l,
+                  nk](std::span<const Value> residuals, std::span<const Value> nz_tangents) {
     std::vector<Value> args(residuals.begin(), residuals.begin() + static_cast<std::ptrdiff_t>(n_int));
     size_t t = 0;
     for (size_t i = 0; i < nz.size(); ++i) {
@@ -394,8 +426,10 @@ LinearizeRuleResult scan_linearize(const std::vector<bool>& nonzeros, std::span<
       }
     }
     args.insert(args.end(), residuals.end() - static_cast<std::ptrdiff_t>(n_ext), residuals.end());
-    return bind_scan(tangent_body, args, l.length, static_cast<int64_t>(n_int + nz_consts), nk, l.reverse,
-                     l.unroll);
+    std::vector<Value> kept;
+    for (size_t i = 0; i < args.size(); ++i)
+      if (keep[i]) kept.push_back(args[i]);
+    return bind_scan(tangent_body, kept, l.length, kept_consts, static_cast<int64_t>(nk), l.reverse, l.unroll);
   };
   return r;
 }

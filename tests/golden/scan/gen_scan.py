@@ -94,6 +94,15 @@ def grad_lstm(w, xs):
     return jax.grad(lstm_loss)(w, xs)
 
 
+def grad_forwarded(c, xs):
+    # c[0] comes back unchanged (a const of the scan): its tangent is never
+    # read by the tangent scan, which JAX's scan DCE rule drops.
+    def f(c, xs):
+        (_, s), ys = lax.scan(lambda c, x: ((c[0], c[1] + x), x), c, xs)
+        return s.sum() + ys.sum()
+    return jax.grad(f, argnums=(0, 1))(c, xs)
+
+
 F = jnp.float32
 CASES = {
     "basic": (basic, (0.0, jnp.arange(3.0))),
@@ -109,6 +118,7 @@ CASES = {
     "grad_cumsum_sin": (grad_cumsum_sin, (jnp.arange(4.0),)),
     "grad_hoisted": (grad_hoisted, (jnp.ones(2), jnp.ones((3, 2)))),
     "grad_lstm": (grad_lstm, (jnp.ones((2, 2)), jnp.ones((3, 2)))),
+    "grad_forwarded": (grad_forwarded, ((jnp.ones(2), jnp.ones(2)), jnp.ones((3, 2)))),
 }
 
 if __name__ == "__main__":
