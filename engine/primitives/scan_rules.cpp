@@ -496,13 +496,17 @@ std::vector<Value> scan_transpose(std::span<const Value> cts, std::span<const Va
     operands.push_back(args[i]);
     t_avals.push_back(body_in[i]);
   }
+  // The carries' cotangents are materialized before the consts' zero
+  // accumulators, in JAX's order, though the accumulators come first.
+  std::vector<Value> ct_carry;
+  for (size_t j = 0; j < l.nk; ++j) ct_carry.push_back(ad::instantiate_zeros(cts[j], ad::tangent_aval(body_out[j])));
   for (size_t i : lin_consts) {
     t_avals.push_back(ad::tangent_aval(body_in[i]));
     operands.push_back(ad::zeros_like_aval(t_avals.back()));
   }
   for (size_t j = 0; j < l.nk; ++j) {
     t_avals.push_back(ad::tangent_aval(body_out[j]));
-    operands.push_back(ad::instantiate_zeros(cts[j], t_avals.back()));
+    operands.push_back(ct_carry[j]);
   }
   for (size_t j : ct_ys) {
     operands.push_back(cts[j]);
@@ -513,21 +517,24 @@ std::vector<Value> scan_transpose(std::span<const Value> cts, std::span<const Va
     t_avals.push_back(body_in[i]);
   }
   ClosedJaxprPtr typed = carry_typed_as_cotangents(l);
+  // The linear consts are also outputs of the body being transposed, with
+  // their accumulators as cotangents: the accumulator is where each const's
+  // cotangent starts, and the iteration's contributions are added to it as
+  // they come, as JAX's transpose accumulates into it.
+  auto seeded = std::make_shared<Jaxpr>(*typed->jaxpr);
+  for (size_t i : lin_consts) seeded->outvars.emplace_back(seeded->invars[i]);
   auto body = std::make_shared<const ClosedJaxpr>(trace_to_jaxpr(
       [&](std::span<const Value> xs) {
-        std::vector<Value> full(args.size()), ct(body_out.size());
+        std::vector<Value> full(args.size()), ct(body_out.size() + lin_consts.size());
         size_t k = 0;
         for (size_t i : ires) full[i] = xs[k++];
-        std::vector<Value> acc(xs.begin() + static_cast<std::ptrdiff_t>(k),
-                               xs.begin() + static_cast<std::ptrdiff_t>(k + lin_consts.size()));
-        k += lin_consts.size();
+        for (size_t c = 0; c < lin_consts.size(); ++c) ct[body_out.size() + c] = xs[k++];
         for (size_t j = 0; j < l.nk; ++j) ct[j] = xs[k++];
         for (size_t j : ct_ys) ct[j] = xs[k++];
         for (size_t i : eres) full[i] = xs[k++];
-        std::vector<Value> res = backward_pass(*typed->jaxpr, typed->consts, full, linear, ct);
+        std::vector<Value> res = backward_pass(*seeded, typed->consts, full, linear, ct);
         std::vector<Value> outs;
-        for (size_t c = 0; c < lin_consts.size(); ++c)
-          outs.push_back(ad::instantiate_zeros(ad::add_tangents(acc[c], res[lin_consts[c]]), acc[c].aval()));
+        for (size_t i : lin_consts) outs.push_back(ad::instantiate_zeros(res[i], ad::tangent_aval(body_in[i])));
         for (size_t j = 0; j < l.nk; ++j)
           outs.push_back(ad::instantiate_zeros(res[l.nc + j], ad::tangent_aval(body_in[l.nc + j])));
         for (size_t i : lin_xs) outs.push_back(ad::instantiate_zeros(res[i], ad::tangent_aval(body_in[i])));

@@ -105,6 +105,15 @@ def grad_forwarded(c, xs):
     return jaxray.grad(f, argnums=(0, 1))(c, xs)
 
 
+def grad_const_reverse(w, xs):
+    # A closed-over weight's cotangent is accumulated across the iterations
+    # of the transposed scan, which runs forward.
+    def f(w, xs):
+        _, ys = lax.scan(lambda c, x: (jnp.sin(c * w) + x, c * w), jnp.ones(2), xs, reverse=True, unroll=2)
+        return ys.sum()
+    return jaxray.grad(f, argnums=(0, 1))(w, xs)
+
+
 F = jnp.float32
 CASES = {
     "basic": (basic, (0.0, jnp.arange(3.0))),
@@ -121,6 +130,7 @@ CASES = {
     "grad_hoisted": (grad_hoisted, (jnp.ones(2), jnp.ones((3, 2)))),
     "grad_lstm": (grad_lstm, (jnp.ones((2, 2)), jnp.ones((3, 2)))),
     "grad_forwarded": (grad_forwarded, ((jnp.ones(2), jnp.ones(2)), jnp.ones((3, 2)))),
+    "grad_const_reverse": (grad_const_reverse, (jnp.array([0.5, -0.2]), jnp.arange(6.0).reshape(3, 2))),
 }
 
 
