@@ -282,3 +282,53 @@ def test_grad_of_an_rnn_matches_finite_differences():
             a_up[arg], a_down[arg] = jnp.array(up, dtype=jnp.float32), jnp.array(down, dtype=jnp.float32)
             fd[i] = (float(loss(*a_up)) - float(loss(*a_down))) / (2 * eps)
         np.testing.assert_allclose(np.asarray(g), fd, rtol=2e-2, atol=2e-3)
+
+
+def test_transformations_compose_as_jax():
+    # Every number is JAX 0.10.2's for the same call (rounded to 5 places).
+    xs = jnp.arange(1.0, 7.0).reshape(3, 2)
+    w = jnp.array([[0.5, -0.2], [0.3, 0.8]])
+
+    def lstm(w, xs):
+        def cell(carry, x):
+            h, c = carry
+            z = jnp.dot(w, h) + x
+            c = c * (1 / (1 + jnp.exp(-z))) + jnp.tanh(z)
+            h = jnp.tanh(c) * 0.5
+            return (h, c), h.sum()
+        (h, c), ys = lax.scan(cell, (jnp.zeros(2), jnp.ones(2)), xs)
+        return (h * c).sum() + (ys ** 2).sum()
+
+    def close(got, want):
+        np.testing.assert_allclose(np.asarray(got), want, rtol=1e-4, atol=1e-5)
+
+    close(lstm(w, xs), 6.44569)
+    close(jaxray.jit(jaxray.grad(lstm))(w, xs), [[0.01995, 0.02084], [0.00574, 0.006]])
+    close(jaxray.vmap(jaxray.grad(lstm), in_axes=(None, 0))(w, jnp.stack([xs, xs * 0.5])),
+          [[[0.01995, 0.02084], [0.00574, 0.006]], [[0.1054, 0.11634], [0.04502, 0.04949]]])
+
+    def count(xs):
+        # An integer carry beside a float one: only the float one has tangents.
+        (i, s), ys = lax.scan(lambda c, x: ((c[0] + 1, c[1] + x * c[0]), x * 2.0), (0, 0.0), xs)
+        return s + ys.sum() + i
+    close(count(jnp.arange(4.0)), 30.0)
+    close(jaxray.grad(count)(jnp.arange(4.0)), [2.0, 3.0, 4.0, 5.0])
+
+    def nested(xs):
+        def outer(c, row):
+            c2, ys = lax.scan(lambda a, x: (a * x + 1.0, a), c, row)
+            return c2, ys.sum()
+        c, ys = lax.scan(outer, 1.0, xs)
+        return c + ys.sum()
+    close(jaxray.grad(nested)(xs * 0.1), [[1.3032, 1.6676], [2.0984, 2.4588], [2.47424, 1.7732]])
+    close(jaxray.hessian(lambda x: nested(x.reshape(3, 2)))(xs.reshape(-1) * 0.1)[1],
+          [1.516, 0.0, 1.892, 0.594, 0.2112, 0.066])
+
+    def fix(w, xs):
+        # The carry starts without a tangent and gets one from w.
+        c, _ = lax.scan(lambda c, x: (c + w * x, None), jnp.zeros(2), xs)
+        return c.sum()
+    close(jaxray.grad(fix)(w[0], xs), [9.0, 12.0])
+    close(jaxray.jacfwd(fix)(w[0], xs), [9.0, 12.0])
+    c, ys = lax.scan(lambda c, x: (c + x, c), 0.0, jnp.zeros((0,)))
+    assert values(c) == 0.0 and ys.shape == (0,)
