@@ -95,29 +95,6 @@ ClosedJaxprPtr prune_outputs(const ClosedJaxprPtr& b, const std::vector<int>& fw
   return std::make_shared<const ClosedJaxpr>(ClosedJaxpr{std::move(j), b->consts});
 }
 
-struct TracedBranch {
-  ClosedJaxprPtr jaxpr;
-  TreeDef out_def;
-  std::vector<ShapedArray> out_avals;
-};
-
-TracedBranch trace_branch(const TreeFn& f, const TreeDef& in_def, std::span<const Value> leaves) {
-  std::vector<ShapedArray> avals;
-  for (const Value& v : leaves) avals.push_back(abstractify(v));
-  TracedBranch t;
-  ClosedJaxpr cj = trace_to_jaxpr(
-      [&](std::span<const Value> xs) {
-        Tree args = tree_unflatten(in_def, xs);
-        auto [outs, def] = tree_flatten(f(args.children()));
-        t.out_def = std::move(def);
-        return outs;
-      },
-      avals);
-  t.out_avals = cj.out_avals();
-  t.jaxpr = std::make_shared<const ClosedJaxpr>(std::move(cj));
-  return t;
-}
-
 std::string capitalized(std::string s) {
   if (!s.empty() && s[0] >= 'a' && s[0] <= 'z') s[0] = static_cast<char>(s[0] - 'a' + 'A');
   return s;
@@ -139,8 +116,8 @@ std::string node_kind(const TreeDef& d) {
 // JAX's _check_branch_outputs: the same pytree structure, then the same
 // types (weak types aside), with its messages.
 void check_branch_outputs(const std::string& api, const std::string& name1, const std::string& name2,
-                          const std::string& info1, const std::string& info2, const TracedBranch& b1,
-                          const TracedBranch& b2) {
+                          const std::string& info1, const std::string& info2, const lax::TracedBranch& b1,
+                          const lax::TracedBranch& b2) {
   std::string header = name1 + " is " + info1 + "\n" + name2 + " is " + info2 + "\n\n";
   if (!(b1.out_def == b2.out_def)) {
     const TreeDef& d1 = b1.out_def;
@@ -162,9 +139,10 @@ void check_branch_outputs(const std::string& api, const std::string& name1, cons
                      " so that they have the same pytree structure.");
   }
   std::vector<std::string> diffs;
-  for (size_t i = 0; i < b1.out_avals.size(); ++i) {
-    const ShapedArray& a1 = b1.out_avals[i];
-    const ShapedArray& a2 = b2.out_avals[i];
+  std::vector<ShapedArray> avals1 = b1.jaxpr->out_avals(), avals2 = b2.jaxpr->out_avals();
+  for (size_t i = 0; i < avals1.size(); ++i) {
+    const ShapedArray& a1 = avals1[i];
+    const ShapedArray& a2 = avals2[i];
     if (a1.same_type(a2)) continue;
     std::vector<std::string> why;
     if (a1.dtype != a2.dtype) why.push_back("the dtypes do not match");
@@ -197,14 +175,17 @@ Tree cond_internal(const std::string& api, const Value& index, const std::vector
                    const std::vector<std::string>& labels, const std::vector<size_t>& order,
                    const lax::CondNames& names, const std::vector<Tree>& operands) {
   auto [leaves, in_def] = tree_flatten(Tree::tuple(operands));
-  std::vector<TracedBranch> traced;
-  for (const TreeFn& f : fns) traced.push_back(trace_branch(f, in_def, leaves));
+  std::vector<ShapedArray> avals;
+  for (const Value& v : leaves) avals.push_back(abstractify(v));
+  std::vector<lax::TracedBranch> traced;
+  for (size_t i = 0; i < fns.size(); ++i)
+    traced.push_back(names.tracer ? names.tracer(i, fns[i], in_def, avals) : lax::trace_branch(fns[i], in_def, avals));
   auto info = [&](size_t i) { return i < names.branches.size() ? names.branches[i] : std::string("<function>"); };
   for (size_t i = 1; i < traced.size(); ++i)
     check_branch_outputs(api, labels[0], labels[i], info(0), info(i), traced[0], traced[i]);
 
   std::vector<ClosedJaxprPtr> in_trace_order;
-  for (const TracedBranch& t : traced) in_trace_order.push_back(t.jaxpr);
+  for (const lax::TracedBranch& t : traced) in_trace_order.push_back(t.jaxpr);
   MergedBranches merged = merge_consts(in_trace_order);
   std::vector<int> fwd = common_forwards(merged.branches);
   std::vector<ClosedJaxprPtr> branches;
@@ -235,6 +216,19 @@ std::vector<Value> bind_cond(const Value& index, std::vector<ClosedJaxprPtr> bra
 }  // namespace jxr
 
 namespace jxr::lax {
+
+TracedBranch trace_branch(const TreeFn& f, const TreeDef& in_def, std::span<const ShapedArray> in_avals) {
+  TracedBranch t;
+  t.jaxpr = std::make_shared<const ClosedJaxpr>(trace_to_jaxpr(
+      [&](std::span<const Value> xs) {
+        Tree args = tree_unflatten(in_def, xs);
+        auto [outs, def] = tree_flatten(f(args.children()));
+        t.out_def = std::move(def);
+        return outs;
+      },
+      in_avals));
+  return t;
+}
 
 Tree cond(const Value& pred, const TreeFn& true_fun, const TreeFn& false_fun, const std::vector<Tree>& operands,
           const CondNames& names) {

@@ -4,6 +4,7 @@
 // constants passed as operands ahead of the user's.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -19,10 +20,23 @@ std::vector<Value> bind_cond(const Value& index, std::vector<ClosedJaxprPtr> bra
 
 namespace jxr::lax {
 
-// How error messages name the branch functions ("<lambda> at f.py:3"); JAX
-// reads them off the Python functions, C++ callers may leave them out.
+// One branch traced at the operands' types: its jaxpr and output structure.
+struct TracedBranch {
+  ClosedJaxprPtr jaxpr;
+  TreeDef out_def;
+};
+TracedBranch trace_branch(const TreeFn& f, const TreeDef& in_def, std::span<const ShapedArray> in_avals);
+
 struct CondNames {
+  // How error messages name the branch functions ("<lambda> at f.py:3");
+  // JAX reads them off the Python functions, C++ callers may leave them out.
   std::vector<std::string> branches;  // one per branch, or empty
+  // Traces branch i; unset: trace_branch. A frontend that knows its
+  // functions' identities gives the same jaxpr for the same function at the
+  // same types, as JAX's trace cache does, and the printer then hoists it.
+  std::function<TracedBranch(size_t i, const TreeFn& f, const TreeDef& in_def,
+                             std::span<const ShapedArray> in_avals)>
+      tracer;
 };
 
 // jax.lax.cond(pred, true_fun, false_fun, *operands): `pred` a scalar bool or

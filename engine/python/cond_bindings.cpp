@@ -2,6 +2,8 @@
 // as an engine tree function (jxr::lax::cond in engine/control_flow/cond.h).
 #include <pybind11/pybind11.h>
 
+#include <algorithm>
+
 #include "engine/control_flow/cond.h"
 #include "engine/python/convert.h"
 
@@ -39,12 +41,44 @@ std::vector<Tree> operands_of(const py::args& args, const py::kwargs& kwargs) {
   return to_trees(args);
 }
 
+// Branch jaxprs per Python function and input types, kept while the
+// function lives (a weak-keyed dict on the lax module), as JAX's trace cache:
+// a cond of the same functions at the same types shares the jaxprs, which the
+// printer hoists as `let jaxpr = ... in`. A branch that captured a tracer is
+// not kept: it belongs to the transformation that was running.
+std::function<lax::TracedBranch(size_t, const TreeFn&, const TreeDef&, std::span<const ShapedArray>)> cached_tracer(
+    py::handle lax_module, std::vector<py::object> fns) {
+  return [lax_module, fns = std::move(fns)](size_t i, const TreeFn& f, const TreeDef& in_def,
+                                            std::span<const ShapedArray> avals) {
+    std::string key = in_def.str();
+    for (const ShapedArray& a : avals) key += " " + a.str_short() + (a.weak_type ? "~" : "");
+    py::object cache = lax_module.attr("_branch_jaxprs");
+    py::object per_fn;
+    try {
+      per_fn = cache.attr("setdefault")(fns[i], py::dict());
+    } catch (py::error_already_set&) {  // not weakly referenceable: traced every time
+      return lax::trace_branch(f, in_def, avals);
+    }
+    py::dict entries = per_fn.cast<py::dict>();
+    if (entries.contains(key.c_str()))
+      return *static_cast<lax::TracedBranch*>(entries[key.c_str()].cast<py::capsule>().get_pointer());
+    lax::TracedBranch t = lax::trace_branch(f, in_def, avals);
+    if (std::none_of(t.jaxpr->consts.begin(), t.jaxpr->consts.end(), [](const Value& c) { return c.is_tracer(); }))
+      entries[key.c_str()] = py::capsule(new lax::TracedBranch(t), [](void* p) {
+        delete static_cast<lax::TracedBranch*>(p);
+      });
+    return t;
+  };
+}
+
 }  // namespace
 
 void bind_cond(py::module_& m) {
+  m.attr("_branch_jaxprs") = py::module_::import("weakref").attr("WeakKeyDictionary")();
+  py::handle lax_module = m;
   m.def(
       "cond",
-      [](py::object pred, py::object true_fun, py::object false_fun, py::args operands, py::kwargs kwargs) {
+      [lax_module](py::object pred, py::object true_fun, py::object false_fun, py::args operands, py::kwargs kwargs) {
         if (!PyCallable_Check(true_fun.ptr()) || !PyCallable_Check(false_fun.ptr())) {
           // JAX still takes the old form cond(pred, true_operand, true_fun,
           // false_operand, false_fun).
@@ -60,7 +94,7 @@ void bind_cond(py::module_& m) {
         if (pred.is_none()) throw py::type_error("cond predicate is None");
         std::vector<Tree> ops = operands_of(operands, kwargs);
         Value p = to_value(pred);
-        lax::CondNames names{{sourceinfo(true_fun), sourceinfo(false_fun)}};
+        lax::CondNames names{{sourceinfo(true_fun), sourceinfo(false_fun)}, cached_tracer(lax_module, {true_fun, false_fun})};
         PySourceScope src;
         Tree out = lax::cond(p, tree_fn(py::reinterpret_borrow<py::function>(true_fun)),
                              tree_fn(py::reinterpret_borrow<py::function>(false_fun)), ops, names);
@@ -70,15 +104,18 @@ void bind_cond(py::module_& m) {
       "Conditionally apply true_fun or false_fun to the operands (jax.lax.cond).");
   m.def(
       "switch",
-      [](py::object index, py::object branches, py::args operands, py::kwargs kwargs) {
+      [lax_module](py::object index, py::object branches, py::args operands, py::kwargs kwargs) {
         std::vector<TreeFn> fns;
         lax::CondNames names;
+        std::vector<py::object> objects;
         for (py::handle b : branches) {
           if (!PyCallable_Check(b.ptr()))
             throw py::type_error("lax.switch: branches argument should be a sequence of callables.");
           fns.push_back(tree_fn(py::reinterpret_borrow<py::function>(b)));
           names.branches.push_back(sourceinfo(b));
+          objects.push_back(py::reinterpret_borrow<py::object>(b));
         }
+        names.tracer = cached_tracer(lax_module, std::move(objects));
         std::vector<Tree> ops = operands_of(operands, kwargs);
         Value i = to_value(index);
         PySourceScope src;

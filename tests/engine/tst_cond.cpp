@@ -235,6 +235,17 @@ class TestCond : public QObject {
     QCOMPARE(QString::fromStdString(reparsed), QString::fromStdString(want));
   }
 
+  // JAX's text of two conds sharing their branch jaxprs (gen_cond.py's
+  // `twice`: Python functions, whose identity C++ functions lack) reads back
+  // to one jaxpr per branch, printed hoisted again.
+  void parses_shared_branches() {
+    std::string want = test::read_file(golden_dir() + "/twice.txt");
+    ClosedJaxpr cj = parse_jaxpr(want);
+    QCOMPARE(QString::fromStdString(print_closed_jaxpr(cj) + "\n"), QString::fromStdString(want));
+    std::vector<Value> out = eval_closed_jaxpr(cj, std::vector<Value>{yes(), test::scalar(1)});
+    QCOMPARE(out[0].array().item(), double(std::sin(std::sin(1.0f) * 2.0f) * 2.0f));
+  }
+
   void eager_cond() {
     QCOMPARE(item(sin_cos(yes(), test::scalar(1))), double(std::sin(1.0f)));
     QCOMPARE(item(sin_cos(Array::scalar(0, DType::Bool), test::scalar(1))), double(std::cos(1.0f)));

@@ -133,6 +133,15 @@ def grad_concrete(x):
     return jaxray.grad(lambda x: lax.cond(True, jnp.sin, jnp.cos, x))(x)
 
 
+def double_sin(x):
+    return jnp.sin(x) * 2.0
+
+
+def twice(p, x):
+    y = lax.cond(p, double_sin, jnp.cos, x)
+    return lax.cond(p, double_sin, jnp.cos, y)
+
+
 F = np.float32
 CASES = {
     "sin_cos": (sin_cos, (True, 1.0)),
@@ -162,6 +171,7 @@ CASES = {
     "concrete_switch": (concrete_switch, (1.0,)),
     "concrete_pred": (concrete_pred, (1.0,)),
     "grad_concrete": (grad_concrete, (1.0,)),
+    "twice": (twice, (True, 1.0)),
 }
 
 

@@ -136,6 +136,17 @@ def grad_concrete(x):
     return jax.grad(lambda x: lax.cond(True, jnp.sin, jnp.cos, x))(x)
 
 
+def double_sin(x):
+    return jnp.sin(x) * 2.0
+
+
+def twice(p, x):
+    # The same functions at the same types: JAX's trace cache gives one
+    # jaxpr per branch, printed once and named by both conds.
+    y = lax.cond(p, double_sin, jnp.cos, x)
+    return lax.cond(p, double_sin, jnp.cos, y)
+
+
 F = jnp.float32
 CASES = {
     "sin_cos": (sin_cos, (True, 1.0)),
@@ -165,6 +176,7 @@ CASES = {
     "concrete_switch": (concrete_switch, (1.0,)),
     "concrete_pred": (concrete_pred, (1.0,)),
     "grad_concrete": (grad_concrete, (1.0,)),
+    "twice": (twice, (True, 1.0)),
 }
 
 if __name__ == "__main__":
