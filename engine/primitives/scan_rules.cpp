@@ -39,13 +39,6 @@ FlatFn eval_fn(const ClosedJaxprPtr& cj) {
   return [cj](std::span<const Value> args) { return eval_closed_jaxpr(*cj, args); };
 }
 
-template <typename T>
-std::vector<T> concat(std::initializer_list<std::vector<T>> parts) {
-  std::vector<T> r;
-  for (const auto& p : parts) r.insert(r.end(), p.begin(), p.end());
-  return r;
-}
-
 std::vector<bool> slice(const std::vector<bool>& v, size_t from, size_t n) {
   return {v.begin() + static_cast<std::ptrdiff_t>(from), v.begin() + static_cast<std::ptrdiff_t>(from + n)};
 }
@@ -119,7 +112,6 @@ JvpResult scan_jvp(std::span<const Value> primals, std::span<const Value> tangen
     if (carry_out == carry_nz) break;
     carry_nz = either(carry_nz, carry_out);
   }
-  std::vector<ShapedArray> in = l.body->in_avals();
   std::vector<Value> args;
   const size_t groups[3][2] = {{0, l.nc}, {l.nc, l.nk}, {l.nc + l.nk, l.nx}};
   size_t num_consts = 0, num_carry = 0;
