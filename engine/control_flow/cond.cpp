@@ -173,7 +173,7 @@ std::string describe(const Value& v) {
 // the order of the branches in the equation.
 Tree cond_internal(const std::string& api, const Value& index, const std::vector<TreeFn>& fns,
                    const std::vector<std::string>& labels, const std::vector<size_t>& order,
-                   const lax::CondNames& names, const std::vector<Tree>& operands) {
+                   const lax::CondOptions& names, const std::vector<Tree>& operands) {
   auto [leaves, in_def] = tree_flatten(Tree::tuple(operands));
   std::vector<ShapedArray> avals;
   for (const Value& v : leaves) avals.push_back(abstractify(v));
@@ -231,7 +231,7 @@ TracedBranch trace_branch(const TreeFn& f, const TreeDef& in_def, std::span<cons
 }
 
 Tree cond(const Value& pred, const TreeFn& true_fun, const TreeFn& false_fun, const std::vector<Tree>& operands,
-          const CondNames& names) {
+          const CondOptions& names) {
   if (pred.ndim() != 0)
     throw_type_error("Pred must be a scalar, got " + describe(pred) + " of shape " + shape_str(pred.shape()) + ".");
   // A concrete predicate is converted here, as JAX converts Python and
@@ -249,7 +249,7 @@ Tree cond(const Value& pred, const TreeFn& true_fun, const TreeFn& false_fun, co
 }
 
 Tree switch_(const Value& index, const std::vector<TreeFn>& branches, const std::vector<Tree>& operands,
-             const CondNames& names) {
+             const CondOptions& names) {
   if (index.ndim() != 0)
     throw_type_error("Branch index must be scalar, got " + describe(index) + " of shape " +
                      shape_str(index.shape()) + ".");

@@ -27,7 +27,7 @@ struct TracedBranch {
 };
 TracedBranch trace_branch(const TreeFn& f, const TreeDef& in_def, std::span<const ShapedArray> in_avals);
 
-struct CondNames {
+struct CondOptions {
   // How error messages name the branch functions ("<lambda> at f.py:3");
   // JAX reads them off the Python functions, C++ callers may leave them out.
   std::vector<std::string> branches;  // one per branch, or empty
@@ -42,10 +42,10 @@ struct CondNames {
 // jax.lax.cond(pred, true_fun, false_fun, *operands): `pred` a scalar bool or
 // number (nonzero is true), each function called with the operands.
 Tree cond(const Value& pred, const TreeFn& true_fun, const TreeFn& false_fun, const std::vector<Tree>& operands,
-          const CondNames& names = {});
+          const CondOptions& opts = {});
 // jax.lax.switch(index, branches, *operands): the index is clamped into
 // [0, len(branches) - 1]; a single branch is called directly, as JAX does.
 Tree switch_(const Value& index, const std::vector<TreeFn>& branches, const std::vector<Tree>& operands,
-             const CondNames& names = {});
+             const CondOptions& opts = {});
 
 }  // namespace jxr::lax

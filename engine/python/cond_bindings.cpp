@@ -94,7 +94,8 @@ void bind_cond(py::module_& m) {
         if (pred.is_none()) throw py::type_error("cond predicate is None");
         std::vector<Tree> ops = operands_of(operands, kwargs);
         Value p = to_value(pred);
-        lax::CondNames names{{sourceinfo(true_fun), sourceinfo(false_fun)}, cached_tracer(lax_module, {true_fun, false_fun})};
+        lax::CondOptions names{{sourceinfo(true_fun), sourceinfo(false_fun)},
+                               cached_tracer(lax_module, {true_fun, false_fun})};
         PySourceScope src;
         Tree out = lax::cond(p, tree_fn(py::reinterpret_borrow<py::function>(true_fun)),
                              tree_fn(py::reinterpret_borrow<py::function>(false_fun)), ops, names);
@@ -106,7 +107,7 @@ void bind_cond(py::module_& m) {
       "switch",
       [lax_module](py::object index, py::object branches, py::args operands, py::kwargs kwargs) {
         std::vector<TreeFn> fns;
-        lax::CondNames names;
+        lax::CondOptions names;
         std::vector<py::object> objects;
         for (py::handle b : branches) {
           if (!PyCallable_Check(b.ptr()))
