@@ -4,6 +4,7 @@
 // branch and picks the results with select_n, and with an unbatched index
 // stays one cond over batched branches.
 #include <algorithm>
+#include <mutex>
 
 #include "engine/ad/ad.h"
 #include "engine/ad/rules.h"
@@ -26,34 +27,82 @@ FlatFn eval_fn(const ClosedJaxpr& cj) {
   return [&cj](std::span<const Value> args) { return eval_closed_jaxpr(cj, args); };
 }
 
+std::string mask(const std::vector<bool>& m) {
+  std::string s;
+  for (bool b : m) s += b ? '1' : '0';
+  return s;
+}
+
+std::string types(std::span<const ShapedArray> avals) {
+  std::string s;
+  for (const ShapedArray& a : avals) s += a.str_short() + (a.weak_type ? "~ " : " ");
+  return s;
+}
+
+// A transform of a branch, per (branch, what) while the branch lives, as
+// JAX's weakref caches on jvp_jaxpr, batch_jaxpr and the like: conds sharing
+// a branch jaxpr share its transforms, which the printer then hoists.
+template <class T>
+std::shared_ptr<const T> memoized(const ClosedJaxprPtr& branch, const std::string& what,
+                                  const std::function<T()>& make) {
+  struct Entry {
+    std::weak_ptr<const ClosedJaxpr> branch;
+    const ClosedJaxpr* raw;
+    std::string what;
+    std::shared_ptr<const T> value;
+  };
+  static std::mutex mu;
+  static std::vector<Entry> entries;
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    std::erase_if(entries, [](const Entry& e) { return e.branch.expired(); });
+    for (const Entry& e : entries)
+      if (e.raw == branch.get() && e.what == what) return e.value;
+  }
+  // Made outside the lock: making it traces, which may transform nested conds.
+  auto value = std::make_shared<const T>(make());
+  std::lock_guard<std::mutex> lock(mu);
+  entries.push_back({branch, branch.get(), what, value});
+  return value;
+}
+
+struct JvpBranch {
+  ClosedJaxprPtr jaxpr;
+  std::vector<bool> out_nz;  // which tangent outputs it has
+};
+
 // JAX's jvp_jaxpr: the branch mapping (primals, nonzero tangents) to
 // (primals, tangents), a tangent output kept where `instantiate` says (zeros
-// when the branch's is zero) or, without it, where it is not zero. Reports
-// which tangent outputs are nonzero in *out_nz.
-ClosedJaxprPtr jvp_branch(const ClosedJaxpr& br, const std::vector<bool>& nz, const std::vector<bool>* instantiate,
-                          std::vector<bool>* out_nz) {
-  std::vector<ShapedArray> avals = br.in_avals();
-  size_t n = avals.size();
-  for (size_t i = 0; i < n; ++i)
-    if (nz[i]) avals.push_back(ad::tangent_aval(avals[i]));
-  std::vector<ShapedArray> out_avals = br.out_avals();
-  return std::make_shared<const ClosedJaxpr>(trace_to_jaxpr(
-      [&](std::span<const Value> xs) {
-        std::vector<Value> ts(n);
-        size_t k = n;
-        for (size_t i = 0; i < n; ++i)
-          if (nz[i]) ts[i] = xs[k++];
-        JvpResult r = jvp_flat(eval_fn(br), xs.subspan(0, n), ts);
-        std::vector<Value> outs = r.primals;
-        out_nz->clear();
-        for (size_t j = 0; j < r.tangents.size(); ++j) {
-          bool keep = instantiate ? bool((*instantiate)[j]) : !ad::is_zero(r.tangents[j]);
-          out_nz->push_back(keep);
-          if (keep) outs.push_back(ad::instantiate_zeros(r.tangents[j], ad::tangent_aval(out_avals[j])));
-        }
-        return outs;
-      },
-      avals));
+// when the branch's is zero) or, without it, where it is not zero.
+std::shared_ptr<const JvpBranch> jvp_branch(const ClosedJaxprPtr& b, const std::vector<bool>& nz,
+                                            const std::vector<bool>* instantiate) {
+  std::string what = "jvp" + mask(nz) + "/" + (instantiate ? mask(*instantiate) : "-");
+  return memoized<JvpBranch>(b, what, [&] {
+    const ClosedJaxpr& br = *b;
+    std::vector<ShapedArray> avals = br.in_avals();
+    size_t n = avals.size();
+    for (size_t i = 0; i < n; ++i)
+      if (nz[i]) avals.push_back(ad::tangent_aval(avals[i]));
+    std::vector<ShapedArray> out_avals = br.out_avals();
+    JvpBranch made;
+    made.jaxpr = std::make_shared<const ClosedJaxpr>(trace_to_jaxpr(
+        [&](std::span<const Value> xs) {
+          std::vector<Value> ts(n);
+          size_t k = n;
+          for (size_t i = 0; i < n; ++i)
+            if (nz[i]) ts[i] = xs[k++];
+          JvpResult r = jvp_flat(eval_fn(br), xs.subspan(0, n), ts);
+          std::vector<Value> outs = r.primals;
+          for (size_t j = 0; j < r.tangents.size(); ++j) {
+            bool keep = instantiate ? bool((*instantiate)[j]) : !ad::is_zero(r.tangents[j]);
+            made.out_nz.push_back(keep);
+            if (keep) outs.push_back(ad::instantiate_zeros(r.tangents[j], ad::tangent_aval(out_avals[j])));
+          }
+          return outs;
+        },
+        avals));
+    return made;
+  });
 }
 
 JvpResult cond_jvp(std::span<const Value> primals, std::span<const Value> tangents, const Params& params) {
@@ -66,15 +115,11 @@ JvpResult cond_jvp(std::span<const Value> primals, std::span<const Value> tangen
   }
   std::vector<bool> out_nz(branches[0]->out_avals().size(), false);
   for (const ClosedJaxprPtr& b : branches) {
-    std::vector<bool> nz;
-    jvp_branch(*b, ops_nz, nullptr, &nz);
+    const std::vector<bool>& nz = jvp_branch(b, ops_nz, nullptr)->out_nz;
     for (size_t j = 0; j < nz.size(); ++j) out_nz[j] = out_nz[j] || nz[j];
   }
   std::vector<ClosedJaxprPtr> jvps;
-  for (const ClosedJaxprPtr& b : branches) {
-    std::vector<bool> ignored;
-    jvps.push_back(jvp_branch(*b, ops_nz, &out_nz, &ignored));
-  }
+  for (const ClosedJaxprPtr& b : branches) jvps.push_back(jvp_branch(b, ops_nz, &out_nz)->jaxpr);
   std::vector<Value> args(primals.begin() + 1, primals.end());
   args.insert(args.end(), nz_tangents.begin(), nz_tangents.end());
   std::vector<Value> outs = bind_cond(primals[0], std::move(jvps), args);
@@ -99,8 +144,7 @@ Value bcast_select_n(const Value& which, const std::vector<Value>& cases) {
   return lax::select_n(w, cases);
 }
 
-BatchResult cond_batch(std::span<const Value> args, std::span<const int> dims, const Params& params,
-                       int64_t size) {
+BatchResult cond_batch(std::span<const Value> args, std::span<const int> dims, const Params& params, int64_t size) {
   std::vector<ClosedJaxprPtr> branches = branches_of(params);
   size_t n_out = branches[0]->out_avals().size();
   if (dims[0] != kNotMapped) {
@@ -137,21 +181,31 @@ BatchResult cond_batch(std::span<const Value> args, std::span<const int> dims, c
   }
   // An output is batched when it is in any branch: traced once to learn
   // which, then again with those outputs batched in every branch.
+  std::string key = "batch" + std::to_string(size) + ":" + types(avals);
+  for (int d : op_dims) key += std::to_string(d) + ",";
   std::vector<bool> out_bat(n_out, false);
-  for (const ClosedJaxprPtr& b : branches)
-    trace_to_jaxpr(
-        [&](std::span<const Value> xs) {
-          BatchResult r = batch_flat(eval_fn(*b), xs, op_dims, size);
-          for (size_t j = 0; j < n_out; ++j) out_bat[j] = out_bat[j] || r.dims[j] != kNotMapped;
-          return r.outs;
-        },
-        avals);
+  for (const ClosedJaxprPtr& b : branches) {
+    auto dims_of = memoized<std::vector<bool>>(b, key, [&] {
+      std::vector<bool> bat;
+      trace_to_jaxpr(
+          [&](std::span<const Value> xs) {
+            BatchResult r = batch_flat(eval_fn(*b), xs, op_dims, size);
+            for (int d : r.dims) bat.push_back(d != kNotMapped);
+            return r.outs;
+          },
+          avals);
+      return bat;
+    });
+    for (size_t j = 0; j < n_out; ++j) out_bat[j] = out_bat[j] || (*dims_of)[j];
+  }
   std::vector<int> out_dims;
   for (bool b : out_bat) out_dims.push_back(b ? 0 : kNotMapped);
   std::vector<ClosedJaxprPtr> batched;
   for (const ClosedJaxprPtr& b : branches)
-    batched.push_back(std::make_shared<const ClosedJaxpr>(trace_to_jaxpr(
-        [&](std::span<const Value> xs) { return vmap_flat(eval_fn(*b), xs, op_dims, out_dims, size); }, avals)));
+    batched.push_back(*memoized<ClosedJaxprPtr>(b, key + "->" + mask(out_bat), [&] {
+      return std::make_shared<const ClosedJaxpr>(trace_to_jaxpr(
+          [&](std::span<const Value> xs) { return vmap_flat(eval_fn(*b), xs, op_dims, out_dims, size); }, avals));
+    }));
   return BatchResult{bind_cond(args[0], std::move(batched), ops), out_dims};
 }
 
@@ -209,7 +263,7 @@ LinearizeRuleResult cond_linearize(const std::vector<bool>& nonzeros, std::span<
     for (const LinearizedJaxpr::Residual& r : lin.residuals)
       avals.push_back(r.kind == LinearizedJaxpr::Residual::Input   ? in_avals[r.index]
                       : r.kind == LinearizedJaxpr::Residual::Const ? b->consts[r.index].aval()
-                                                                    : primal_outs[r.index]);
+                                                                   : primal_outs[r.index]);
     res_avals.push_back(std::move(avals));
   }
   auto [all_res, slots] = merge_residuals(res_avals);
@@ -231,7 +285,7 @@ LinearizeRuleResult cond_linearize(const std::vector<bool>& nonzeros, std::span<
             const LinearizedJaxpr::Residual& r = lin.residuals[i];
             res[mine[i]] = r.kind == LinearizedJaxpr::Residual::Input   ? xs[static_cast<size_t>(r.index)]
                            : r.kind == LinearizedJaxpr::Residual::Const ? br->consts[static_cast<size_t>(r.index)]
-                                                                         : outs[static_cast<size_t>(r.index)];
+                                                                        : outs[static_cast<size_t>(r.index)];
           }
           result.insert(result.end(), res.begin(), res.end());
           return result;
@@ -293,22 +347,25 @@ std::vector<Value> cond_transpose(std::span<const Value> cts, std::span<const Va
   for (const Value& a : call_args) avals.push_back(a.aval());
   size_t n = linear.size();
   std::vector<ClosedJaxprPtr> transposed;
+  std::string key = "transpose" + mask(linear) + "/" + mask(ct_nz) + ":" + types(avals);
   for (const ClosedJaxprPtr& b : branches)
-    transposed.push_back(std::make_shared<const ClosedJaxpr>(trace_to_jaxpr(
-        [&](std::span<const Value> xs) {
-          std::vector<Value> full(n), ct(cts.size());
-          size_t k = 0;
-          for (size_t i = 0; i < n; ++i)
-            if (!linear[i]) full[i] = xs[k++];
-          for (size_t j = 0; j < cts.size(); ++j)
-            if (ct_nz[j]) ct[j] = xs[k++];
-          std::vector<Value> res = backward_pass(*b->jaxpr, b->consts, full, linear, ct);
-          std::vector<Value> outs;
-          for (size_t i = 0; i < n; ++i)
-            if (linear[i]) outs.push_back(ad::instantiate_zeros(res[i], in_avals[i + 1]));
-          return outs;
-        },
-        avals)));
+    transposed.push_back(*memoized<ClosedJaxprPtr>(b, key, [&] {
+      return std::make_shared<const ClosedJaxpr>(trace_to_jaxpr(
+          [&](std::span<const Value> xs) {
+            std::vector<Value> full(n), ct(cts.size());
+            size_t k = 0;
+            for (size_t i = 0; i < n; ++i)
+              if (!linear[i]) full[i] = xs[k++];
+            for (size_t j = 0; j < cts.size(); ++j)
+              if (ct_nz[j]) ct[j] = xs[k++];
+            std::vector<Value> res = backward_pass(*b->jaxpr, b->consts, full, linear, ct);
+            std::vector<Value> outs;
+            for (size_t i = 0; i < n; ++i)
+              if (linear[i]) outs.push_back(ad::instantiate_zeros(res[i], in_avals[i + 1]));
+            return outs;
+          },
+          avals));
+    }));
   std::vector<Value> outs = bind_cond(args[0], std::move(transposed), call_args);
   std::vector<Value> result(args.size());
   size_t k = 0;

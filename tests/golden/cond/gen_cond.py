@@ -147,6 +147,20 @@ def twice(p, x):
     return lax.cond(p, double_sin, jnp.cos, y)
 
 
+def jvp_twice(p, x, t):
+    # Transformed branches are cached per branch too: both conds share them.
+    return jax.jvp(lambda x: twice(p, x), (x,), (t,))
+
+
+def vmap_twice(p, x):
+    return jax.vmap(twice, in_axes=(None, 0))(p, x)
+
+
+def grad_twice(p, x):
+    # Linearized branches are made afresh per cond: nothing is shared.
+    return jax.grad(twice, argnums=1)(p, x)
+
+
 F = jnp.float32
 CASES = {
     "sin_cos": (sin_cos, (True, 1.0)),
@@ -177,6 +191,9 @@ CASES = {
     "concrete_pred": (concrete_pred, (1.0,)),
     "grad_concrete": (grad_concrete, (1.0,)),
     "twice": (twice, (True, 1.0)),
+    "jvp_twice": (jvp_twice, (True, 1.0, 1.0)),
+    "vmap_twice": (vmap_twice, (True, jnp.ones(2))),
+    "grad_twice": (grad_twice, (True, 1.0)),
 }
 
 if __name__ == "__main__":
