@@ -352,29 +352,26 @@ std::vector<Value> bind_scan(const ClosedJaxprPtr& body, std::span<const Value> 
 
 namespace lax {
 
-std::pair<Tree, Tree> scan(const TreeFn& f, const Tree& init, const Tree& xs, std::optional<int64_t> length,
-                           bool reverse, int64_t unroll, const std::string& carry_name) {
-  auto [init_flat, init_def] = tree_flatten(init);
-  auto [xs_flat, xs_def] = tree_flatten(xs);
-  int64_t n = infer_length(xs_flat, length);
-  if (unroll < 0) throw_value_error("`unroll` must be a `bool` or a non-negative `int`.");
-  std::vector<ShapedArray> init_avals, x_avals;
-  for (const Value& v : init_flat) init_avals.push_back(abstractify(v));
-  for (const Value& v : xs_flat) x_avals.push_back(mapped_leading(abstractify(v)));
+namespace {
 
+std::shared_ptr<const PreparedScan> prepare_scan(const TreeFn& f, const TreeDef& init_def, const TreeDef& xs_def,
+                                                 std::vector<ShapedArray> init_avals,
+                                                 std::span<const ShapedArray> x_avals, const std::string& carry_name) {
+  auto ps = std::make_shared<PreparedScan>();
   TracedBody tb = trace_body(f, init_def, xs_def, init_avals, x_avals);
   std::vector<ShapedArray> outs = tb.jaxpr.out_avals();
-  size_t nk = init_flat.size();
+  size_t nk = init_avals.size();
   if (tb.carry_def.num_leaves != static_cast<int>(nk) || !(tb.carry_def == init_def))
     check_carry_type(init_def, tb.carry_def, init_avals, outs, carry_name);
   // A weakly typed init (a Python scalar) takes the type the body gives its
   // carry, as JAX's _promote_weak_typed_input; the body is traced again.
+  ps->promote.resize(nk);
   bool changed = false;
   for (size_t i = 0; i < nk; ++i)
     if (init_avals[i].weak_type && !init_avals[i].same_type(outs[i])) {
-      TypedKind t = promote_types(init_avals[i].kind(), outs[i].kind());
-      init_flat[i] = convert_element_type(init_flat[i], t.dtype);
-      init_avals[i] = abstractify(init_flat[i]);
+      DType d = promote_types(init_avals[i].kind(), outs[i].kind()).dtype;
+      ps->promote[i] = d;
+      init_avals[i] = ShapedArray{init_avals[i].shape, d, false};
       changed = true;
     }
   if (changed) {
@@ -382,59 +379,75 @@ std::pair<Tree, Tree> scan(const TreeFn& f, const Tree& init, const Tree& xs, st
     outs = tb.jaxpr.out_avals();
   }
   check_carry_type(init_def, tb.carry_def, init_avals, std::span<const ShapedArray>(outs).subspan(0, nk), carry_name);
+  ps->y_def = tb.y_def;
 
   // Closed-over constants become leading operands, as JAX's separate_consts.
   const Jaxpr& traced = *tb.jaxpr.jaxpr;
-  std::vector<Value> consts = tb.jaxpr.consts;
-  size_t nc = consts.size();
+  ps->consts = tb.jaxpr.consts;
+  size_t nc = ps->consts.size();
   std::vector<VarPtr> invars = traced.constvars;
   invars.insert(invars.end(), traced.invars.begin(), traced.invars.end());
-  std::vector<Value> args = init_flat;
-  args.insert(args.end(), xs_flat.begin(), xs_flat.end());
 
   // Carries the body returns unchanged are loop invariant: JAX moves them to
   // the consts. Ys that are xs slices unchanged are the xs themselves.
-  std::vector<bool> move(nk, false), y_fwd_is_x(outs.size() - nk, false);
-  std::vector<int> y_fwd(outs.size() - nk, -1);
+  ps->moved.assign(nk, false);
+  ps->y_from_xs.assign(outs.size() - nk, -1);
   for (size_t i = 0; i < nk; ++i)
-    move[i] = traced.outvars[i].is_var() && traced.outvars[i].var() == invars[nc + i];
+    ps->moved[i] = traced.outvars[i].is_var() && traced.outvars[i].var() == invars[nc + i];
   for (size_t j = nk; j < outs.size(); ++j)
     if (traced.outvars[j].is_var())
       for (size_t k = nc + nk; k < invars.size(); ++k)
-        if (traced.outvars[j].var() == invars[k]) y_fwd[j - nk] = static_cast<int>(k - nc);
+        if (traced.outvars[j].var() == invars[k]) ps->y_from_xs[j - nk] = static_cast<int>(k - nc - nk);
 
   auto body = std::make_shared<Jaxpr>();
-  std::vector<Value> operands(consts);
   body->invars.assign(invars.begin(), invars.begin() + static_cast<std::ptrdiff_t>(nc));
-  for (size_t i = 0; i < nk; ++i)
-    if (move[i]) {
-      body->invars.push_back(invars[nc + i]);
-      operands.push_back(args[i]);
-    }
-  size_t num_consts = operands.size();
-  for (size_t i = 0; i < nk; ++i)
-    if (!move[i]) {
-      body->invars.push_back(invars[nc + i]);
-      operands.push_back(args[i]);
-    }
-  size_t num_carry = operands.size() - num_consts;
+  for (bool want_moved : {true, false})
+    for (size_t i = 0; i < nk; ++i)
+      if (ps->moved[i] == want_moved) body->invars.push_back(invars[nc + i]);
   body->invars.insert(body->invars.end(), invars.begin() + static_cast<std::ptrdiff_t>(nc + nk), invars.end());
-  operands.insert(operands.end(), args.begin() + static_cast<std::ptrdiff_t>(nk), args.end());
   body->eqns = traced.eqns;
   for (size_t i = 0; i < nk; ++i)
-    if (!move[i]) body->outvars.push_back(traced.outvars[i]);
+    if (!ps->moved[i]) body->outvars.push_back(traced.outvars[i]);
   for (size_t j = nk; j < outs.size(); ++j)
-    if (y_fwd[j - nk] < 0) body->outvars.push_back(traced.outvars[j]);
+    if (ps->y_from_xs[j - nk] < 0) body->outvars.push_back(traced.outvars[j]);
   auto closed = std::make_shared<ClosedJaxpr>();
   closed->jaxpr = std::move(body);
+  ps->body = std::move(closed);
+  return ps;
+}
 
-  std::vector<Value> res = bind_scan(closed, operands, n, static_cast<int64_t>(num_consts),
-                                     static_cast<int64_t>(num_carry), reverse, unroll);
+}  // namespace
+
+std::pair<Tree, Tree> scan(const TreeFn& f, const Tree& init, const Tree& xs, std::optional<int64_t> length,
+                           bool reverse, int64_t unroll, const std::string& carry_name, const ScanPreparer& preparer) {
+  auto [init_flat, init_def] = tree_flatten(init);
+  auto [xs_flat, xs_def] = tree_flatten(xs);
+  int64_t n = infer_length(xs_flat, length);
+  if (unroll < 0) throw_value_error("`unroll` must be a `bool` or a non-negative `int`.");
+  std::vector<ShapedArray> init_avals, x_avals;
+  for (const Value& v : init_flat) init_avals.push_back(abstractify(v));
+  for (const Value& v : xs_flat) x_avals.push_back(mapped_leading(abstractify(v)));
+  auto trace = [&] { return prepare_scan(f, init_def, xs_def, init_avals, x_avals, carry_name); };
+  std::shared_ptr<const PreparedScan> ps =
+      preparer ? preparer(init_def, xs_def, init_avals, x_avals, trace) : trace();
+
+  size_t nk = init_flat.size();
+  for (size_t i = 0; i < nk; ++i)
+    if (ps->promote[i]) init_flat[i] = convert_element_type(init_flat[i], *ps->promote[i]);
+  std::vector<Value> operands(ps->consts);
+  for (bool want_moved : {true, false})
+    for (size_t i = 0; i < nk; ++i)
+      if (ps->moved[i] == want_moved) operands.push_back(init_flat[i]);
+  auto num_carry = static_cast<int64_t>(std::count(ps->moved.begin(), ps->moved.end(), false));
+  auto num_consts = static_cast<int64_t>(operands.size()) - num_carry;
+  operands.insert(operands.end(), xs_flat.begin(), xs_flat.end());
+
+  std::vector<Value> res = bind_scan(ps->body, operands, n, num_consts, num_carry, reverse, unroll);
   std::vector<Value> carry_out, ys;
   size_t k = 0;
-  for (size_t i = 0; i < nk; ++i) carry_out.push_back(move[i] ? args[i] : res[k++]);
-  for (int f : y_fwd) ys.push_back(f >= 0 ? args[static_cast<size_t>(f)] : res[k++]);
-  return {tree_unflatten(init_def, carry_out), tree_unflatten(tb.y_def, ys)};
+  for (size_t i = 0; i < nk; ++i) carry_out.push_back(ps->moved[i] ? init_flat[i] : res[k++]);
+  for (int x : ps->y_from_xs) ys.push_back(x >= 0 ? xs_flat[static_cast<size_t>(x)] : res[k++]);
+  return {tree_unflatten(init_def, carry_out), tree_unflatten(ps->y_def, ys)};
 }
 
 Tree map(const TreeFn& f, const Tree& xs) {

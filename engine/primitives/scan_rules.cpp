@@ -515,7 +515,7 @@ std::vector<Value> scan_transpose(std::span<const Value> cts, std::span<const Va
   // they come, as JAX's transpose accumulates into it.
   auto seeded = std::make_shared<Jaxpr>(*typed->jaxpr);
   for (size_t i : lin_consts) seeded->outvars.emplace_back(seeded->invars[i]);
-  auto body = std::make_shared<const ClosedJaxpr>(trace_to_jaxpr(
+  ClosedJaxprPtr body = std::make_shared<const ClosedJaxpr>(trace_to_jaxpr(
       [&](std::span<const Value> xs) {
         std::vector<Value> full(args.size()), ct(body_out.size() + lin_consts.size());
         size_t k = 0;
@@ -533,8 +533,18 @@ std::vector<Value> scan_transpose(std::span<const Value> cts, std::span<const Va
         return outs;
       },
       t_avals));
-  std::vector<Value> outs = bind_scan(body, operands, l.length, static_cast<int64_t>(ires.size()),
-                                      static_cast<int64_t>(lin_consts.size() + l.nk), !l.reverse, l.unroll);
+  // Residuals and cotangents the transposed body never reads are not passed,
+  // as JAX's scan DCE rule prunes them (ys whose cotangents meet only zeros).
+  size_t n_carry = lin_consts.size() + l.nk;
+  std::vector<bool> keep = used_binders(*body->jaxpr);
+  for (size_t c = 0; c < n_carry; ++c) keep[ires.size() + c] = true;
+  ClosedJaxprPtr pruned = without_binders(body, keep);
+  std::vector<Value> kept;
+  for (size_t i = 0; i < operands.size(); ++i)
+    if (keep[i]) kept.push_back(operands[i]);
+  auto kept_consts = std::count(keep.begin(), keep.begin() + static_cast<std::ptrdiff_t>(ires.size()), true);
+  std::vector<Value> outs = bind_scan(pruned, kept, l.length, static_cast<int64_t>(kept_consts),
+                                      static_cast<int64_t>(n_carry), !l.reverse, l.unroll);
   std::vector<Value> result(args.size());
   size_t k = 0;
   for (size_t i : lin_consts) result[i] = outs[k++];

@@ -114,6 +114,20 @@ def grad_const_reverse(w, xs):
     return jaxray.grad(f, argnums=(0, 1))(w, xs)
 
 
+def step(c, x):
+    return c + x, c * x
+
+
+def twice(xs):
+    # One function scanned twice at the same types: one body jaxpr, printed
+    # once as `let jaxpr = ... in` (JAX's trace cache).
+    return lax.scan(step, 0.0, xs)[0] + lax.scan(step, 0.0, xs)[0]
+
+
+def grad_twice(xs):
+    return jaxray.grad(twice)(xs)
+
+
 F = jnp.float32
 CASES = {
     "basic": (basic, (0.0, jnp.arange(3.0))),
@@ -131,6 +145,8 @@ CASES = {
     "grad_lstm": (grad_lstm, (jnp.ones((2, 2)), jnp.ones((3, 2)))),
     "grad_forwarded": (grad_forwarded, ((jnp.ones(2), jnp.ones(2)), jnp.ones((3, 2)))),
     "grad_const_reverse": (grad_const_reverse, (jnp.array([0.5, -0.2]), jnp.arange(6.0).reshape(3, 2))),
+    "twice": (twice, (jnp.arange(3.0),)),
+    "grad_twice": (grad_twice, (jnp.arange(3.0),)),
 }
 
 
