@@ -52,7 +52,14 @@ void throw_unexpected_tracer(const Tracer& t, std::string_view where) {
 std::vector<Array> apply_primitive(const Primitive& prim, std::span<const Array> args, const Params& params) {
   std::vector<ShapedArray> in;
   in.reserve(args.size());
-  for (const Array& a : args) in.push_back(a.aval());
+  for (size_t i = 0; i < args.size(); ++i) {
+    // An undefined array (a symbolic zero or an unknown linear input that a
+    // transformation let through) has no data: a kernel would read nothing.
+    if (!args[i].defined())
+      throw Error(ErrorKind::Runtime, "primitive " + prim.name() + " was given no value for operand " +
+                                          std::to_string(i) + " (a transformation passed an undefined array)");
+    in.push_back(args[i].aval());
+  }
   std::vector<ShapedArray> out = prim.eval_shapes(in, params);
   if (!prim.impl)
     throw Error(ErrorKind::NotImplemented, "primitive " + prim.name() + " has no eager implementation");

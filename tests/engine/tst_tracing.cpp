@@ -25,6 +25,7 @@ class TestTracing : public QObject {
   void source_info_recorded();
   void escaped_tracer_is_an_error();
   void tracer_concretization_is_an_error();
+  void undefined_operand_is_an_error();
 };
 
 void TestTracing::literals_and_constvars() {
@@ -191,6 +192,25 @@ void TestTracing::tracer_concretization_is_an_error() {
   }
   QVERIFY(threw);
   QVERIFY(current_trace() == eval_trace());
+}
+
+// A kernel handed an undefined array (a symbolic zero a transformation let
+// through) raises, naming the primitive and the operand, instead of reading nothing.
+void TestTracing::undefined_operand_is_an_error() {
+  const Primitive* mul = find_primitive("mul");
+  QVERIFY(mul);
+  const Array x = arr({1, 2});
+  const Array undefined;
+  const Array args[] = {x, undefined};
+  bool threw = false;
+  try {
+    apply_primitive(*mul, args, {});
+  } catch (const Error& e) {
+    threw = true;
+    QCOMPARE(std::string(e.what()),
+             std::string("primitive mul was given no value for operand 1 (a transformation passed an undefined array)"));
+  }
+  QVERIFY(threw);
 }
 
 QTEST_GUILESS_MAIN(TestTracing)
