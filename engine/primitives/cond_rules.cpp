@@ -383,15 +383,8 @@ void register_cond_rules() {
   cond.linearize = cond_linearize;
   cond.transpose = cond_transpose;
 
-  // empty2 has no operands, hence no tangent and no batch: the transformation
-  // traces bind it on their parent (tst_registry asks every primitive for
-  // these rules; iota's exemption would fit it as well).
-  Primitive& empty = primitive_for_rules("empty2");
-  ad::def_jvp_zero(empty);
-  empty.batch = [](std::span<const Value>, std::span<const int>, const Params& params, int64_t) {
-    static const Primitive& empty2 = get_primitive("empty2");
-    return BatchResult{jxr::bind(empty2, {}, params), {kNotMapped}};
-  };
+  // empty2 has no operands: its tangent is zero, and like iota it is never batched.
+  ad::def_jvp_zero(primitive_for_rules("empty2"));
 }
 
 }  // namespace jxr
