@@ -3,151 +3,20 @@
 The jaxpr texts are tests/golden/scan/*.txt, printed by JAX 0.10.2 from the
 same functions (tests/golden/scan/gen_scan.py); the values are closed forms,
 finite differences and loops."""
-import os
-
 import numpy as np
 import pytest
 
+import golden_cases
 import jaxray
 import jaxray.numpy as jnp
 from jaxray import lax
 
-GOLDEN = os.path.join(os.path.dirname(__file__), "..", "golden", "scan")
-W = jnp.array([1.0, 2.0, 3.0])
+# The functions, constants and cases of gen_scan.py, run on jaxray.
+globals().update(golden_cases.load("scan"))
 
 
 def golden(name):
-    with open(os.path.join(GOLDEN, name + ".txt")) as f:
-        return f.read().rstrip("\n")
-
-
-# The functions of gen_scan.py.
-def basic(c, xs):
-    return lax.scan(lambda c, x: (c + x, c * x), c, xs)
-
-
-def consts_reverse(c, xs):
-    return lax.scan(lambda c, x: (c * W + x, jnp.sin(c)), c, xs, reverse=True)
-
-
-def pytree_carry(c, xs):
-    return lax.scan(lambda c, x: ((c[0] + x, c[1] * 2.0), c[0]), c, xs, unroll=2)
-
-
-def map_double(xs):
-    return lax.map(lambda x: x * 2.0, xs)
-
-
-def no_xs(c):
-    return lax.scan(lambda c, _: (c + 1.0, c), c, None, length=5)
-
-
-def forwarded(c, xs):
-    return lax.scan(lambda c, x: (c, (x, x * c)), c, xs)
-
-
-def jvp_basic(c, xs, tc, txs):
-    return jaxray.jvp(basic, (c, xs), (tc, txs))
-
-
-def jvp_xs_only(c, xs, txs):
-    return jaxray.jvp(lambda xs: basic(c, xs), (xs,), (txs,))
-
-
-def vmap_xs(c, xs):
-    return jaxray.vmap(basic, in_axes=(None, 0))(c, xs)
-
-
-def vmap_carry(c, xs):
-    return jaxray.vmap(basic, in_axes=(0, None))(c, xs)
-
-
-def cumsum_sin(xs):
-    return lax.scan(lambda c, x: (c + jnp.sin(x), c * x), 0.0, xs)[1].sum()
-
-
-def grad_cumsum_sin(xs):
-    return jaxray.grad(cumsum_sin)(xs)
-
-
-def rnn_loss(w, xs):
-    c, ys = lax.scan(lambda c, x: (jnp.tanh(c * jnp.sin(w) + x), c), jnp.zeros(2), xs)
-    return c.sum() + ys.sum()
-
-
-def grad_hoisted(w, xs):
-    return jaxray.grad(rnn_loss)(w, xs)
-
-
-def lstm_loss(w, xs):
-    # The seed's use case: an LSTM-like cell over a sequence, differentiated
-    # with respect to its weights.
-    def cell(carry, x):
-        h, c = carry
-        z = jnp.dot(w, h) + x
-        c = c * (1 / (1 + jnp.exp(-z))) + jnp.tanh(z)
-        h = jnp.tanh(c) * 0.5
-        return (h, c), h.sum()
-    (h, c), ys = lax.scan(cell, (jnp.zeros(2), jnp.ones(2)), xs)
-    return (h * c).sum() + (ys ** 2).sum()
-
-
-def grad_lstm(w, xs):
-    return jaxray.grad(lstm_loss)(w, xs)
-
-
-def grad_forwarded(c, xs):
-    # c[0] comes back unchanged (a const of the scan): its tangent is never
-    # read by the tangent scan, which JAX's scan DCE rule drops.
-    def f(c, xs):
-        (_, s), ys = lax.scan(lambda c, x: ((c[0], c[1] + x), x), c, xs)
-        return s.sum() + ys.sum()
-    return jaxray.grad(f, argnums=(0, 1))(c, xs)
-
-
-def grad_const_reverse(w, xs):
-    # A closed-over weight's cotangent is accumulated across the iterations
-    # of the transposed scan, which runs forward.
-    def f(w, xs):
-        _, ys = lax.scan(lambda c, x: (jnp.sin(c * w) + x, c * w), jnp.ones(2), xs, reverse=True, unroll=2)
-        return ys.sum()
-    return jaxray.grad(f, argnums=(0, 1))(w, xs)
-
-
-def step(c, x):
-    return c + x, c * x
-
-
-def twice(xs):
-    # One function scanned twice at the same types: one body jaxpr, printed
-    # once as `let jaxpr = ... in` (JAX's trace cache).
-    return lax.scan(step, 0.0, xs)[0] + lax.scan(step, 0.0, xs)[0]
-
-
-def grad_twice(xs):
-    return jaxray.grad(twice)(xs)
-
-
-F = jnp.float32
-CASES = {
-    "basic": (basic, (0.0, jnp.arange(3.0))),
-    "consts_reverse": (consts_reverse, (jnp.zeros(3), jnp.ones((4, 3)))),
-    "pytree_carry": (pytree_carry, ((0.0, jnp.ones(2)), jnp.arange(3.0))),
-    "map_double": (map_double, (jnp.arange(3.0),)),
-    "no_xs": (no_xs, (0.0,)),
-    "forwarded": (forwarded, (jnp.ones(2), jnp.ones((3, 2)))),
-    "jvp_basic": (jvp_basic, (F(0.0), jnp.arange(3.0), F(1.0), jnp.ones(3))),
-    "jvp_xs_only": (jvp_xs_only, (F(0.0), jnp.arange(3.0), jnp.ones(3))),
-    "vmap_xs": (vmap_xs, (F(0.0), jnp.ones((2, 3)))),
-    "vmap_carry": (vmap_carry, (jnp.ones(2), jnp.arange(3.0))),
-    "grad_cumsum_sin": (grad_cumsum_sin, (jnp.arange(4.0),)),
-    "grad_hoisted": (grad_hoisted, (jnp.ones(2), jnp.ones((3, 2)))),
-    "grad_lstm": (grad_lstm, (jnp.ones((2, 2)), jnp.ones((3, 2)))),
-    "grad_forwarded": (grad_forwarded, ((jnp.ones(2), jnp.ones(2)), jnp.ones((3, 2)))),
-    "grad_const_reverse": (grad_const_reverse, (jnp.array([0.5, -0.2]), jnp.arange(6.0).reshape(3, 2))),
-    "twice": (twice, (jnp.arange(3.0),)),
-    "grad_twice": (grad_twice, (jnp.arange(3.0),)),
-}
+    return golden_cases.golden("scan", name)
 
 
 @pytest.mark.parametrize("name", sorted(CASES))

@@ -1,107 +1,37 @@
 """jaxray.lax.while_loop and jaxray.lax.fori_loop: values, pytree carries,
 the jaxprs JAX 0.10.2 prints for the functions of
-tests/golden/while/gen_while.py (written here with jaxray), forward mode
+tests/golden/while/gen_while.py (run on jaxray), forward mode
 against finite differences, vmap against a loop, and JAX's error texts."""
 import os
 
 import numpy as np
 import pytest
 
+import golden_cases
 import jaxray
 import jaxray.numpy as jnp
 from jaxray import lax
 
-GOLDEN = os.path.join(os.path.dirname(__file__), "..", "golden", "while")
-CONST3 = np.arange(3.0, dtype=np.float32)
+# The functions, constants and cases of gen_while.py, run on jaxray.
+globals().update(golden_cases.load("while"))
 
 
 def golden(name):
-    with open(os.path.join(GOLDEN, name + ".txt")) as f:
-        return f.read()
-
-
-def doubling(x):
-    return lax.while_loop(lambda c: c < 10.0, lambda c: c * 2.0, x)
-
-
-def closure(x, y):
-    return lax.while_loop(lambda c: c[0] < y, lambda c: (c[0] * 2.0, c[1] + y), (x, x))
-
-
-def invariant(x, y):
-    return lax.while_loop(lambda c: c[0] < 10.0, lambda c: (c[0] + c[1], c[1]), (x, y))
-
-
-def dict_carry(x):
-    return lax.while_loop(lambda c: c["a"] < 10.0, lambda c: {"a": c["a"] + 1.0, "b": c["b"] * 2.0},
-                          {"a": x, "b": x})
-
-
-def weak_init(x):
-    return lax.while_loop(lambda c: c[0] < 10.0, lambda c: (c[0] + x, c[1] + 1), (0.0, 0))
-
-
-def array_const(x):
-    return lax.while_loop(lambda v: v[0] < 10.0, lambda v: v * CONST3 + 1.0, x)
-
-
-def fori_traced(x, n):
-    return lax.fori_loop(0, n, lambda i, c: c * 2.0, x)
-
-
-def fori_index(x, n):
-    return lax.fori_loop(0, n, lambda i, c: c + i.astype(jnp.float32) * x, x)
-
-
-def fori_static(x):
-    return lax.fori_loop(0, 3, lambda i, c: c * 2.0, x)
+    return golden_cases.golden("while", name)
 
 
 def fori_power(x):
     return lax.fori_loop(0, 3, lambda i, c: c * x, x)
 
 
-def scaled(x, y):
-    return lax.while_loop(lambda c: c < 10.0, lambda c: c * y, x)
-
-
-def counter(y):
-    return lax.while_loop(lambda c: c[0] < 5, lambda c: (c[0] + 1, c[1] * y), (0, 1.0))
-
-
-CASES = [
-    ("doubling", doubling, (1.0,)),
-    ("closure", closure, (1.0, 3.0)),
-    ("invariant", invariant, (1.0, 2.0)),
-    ("dict_carry", dict_carry, (1.0,)),
-    ("weak_init", weak_init, (jnp.float32(1.0),)),
-    ("array_const", array_const, (jnp.ones(3),)),
-    ("fori_traced", fori_traced, (1.0, 3)),
-    ("fori_index", fori_index, (1.0, 3)),
-    ("fori_static", fori_static, (1.0,)),
-    ("jvp_doubling", lambda x: jaxray.jvp(doubling, (x,), (1.0,)), (1.0,)),
-    ("jvp_const", lambda x, y: jaxray.jvp(lambda y: scaled(x, y), (y,), (1.0,)), (1.0, 2.0)),
-    ("jvp_both", lambda x, y: jaxray.jvp(scaled, (x, y), (1.0, 1.0)), (1.0, 2.0)),
-    ("vmap_pred", jaxray.vmap(doubling), (jnp.ones(3),)),
-    ("vmap_counter", jaxray.vmap(counter), (jnp.ones(3),)),
-    ("vmap_closure_y", jaxray.vmap(closure, in_axes=(None, 0)), (1.0, jnp.ones(3))),
-    ("vmap_vmap", jaxray.vmap(jaxray.vmap(doubling)), (jnp.ones((2, 3)),)),
-    ("vmap_fori_bound", jaxray.vmap(fori_index), (jnp.ones(3), jnp.arange(3))),
-    ("jvp_fori_index", lambda x, n: jaxray.jvp(lambda y: fori_index(y, n), (x,), (1.0,)), (1.0, 3)),
-    ("vmap_in_axes_1", jaxray.vmap(lambda x: lax.while_loop(lambda c: c.sum() < 50.0, lambda c: c * 2.0, x),
-                                   in_axes=1), (jnp.ones((2, 3)),)),
-    ("jvp_vmap", lambda x: jaxray.jvp(jaxray.vmap(doubling), (x,), (jnp.ones(3),)), (jnp.ones(3),)),
-]
-
-
 @pytest.mark.parametrize("name,fn,args", CASES, ids=[c[0] for c in CASES])
 def test_jaxpr_is_jax_text(name, fn, args):
-    assert str(jaxray.make_jaxpr(fn)(*args)) + "\n" == golden(name)
+    assert str(jaxray.make_jaxpr(fn)(*args)) == golden(name)
 
 
 def test_every_golden_has_a_case():
     names = {c[0] for c in CASES}
-    for f in os.listdir(GOLDEN):
+    for f in os.listdir(os.path.join(golden_cases.GOLDEN, "while")):
         if f.endswith(".txt"):
             assert f[:-4] in names, f
 
