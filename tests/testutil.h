@@ -10,6 +10,8 @@
 
 #include "engine/core/array.h"
 #include "engine/core/value.h"
+#include "engine/jaxpr/parse.h"
+#include "engine/jaxpr/print.h"
 #include "engine/lax.h"
 
 namespace jxr::test {
@@ -52,6 +54,15 @@ inline std::string read_file(const QString& path) {
 }
 
 // The message of the jxr::Error that f throws, or "" when it throws none.
+// `got` prints exactly the golden text at `path` (what JAX printed), and
+// that text parses back to a jaxpr that prints it again.
+inline void expect_golden_text(const ClosedJaxpr& got, const QString& path) {
+  const std::string want = read_file(path);
+  QVERIFY2(!want.empty(), qPrintable("missing golden file " + path));
+  QCOMPARE(QString::fromStdString(print_closed_jaxpr(got) + "\n"), QString::fromStdString(want));
+  QCOMPARE(QString::fromStdString(print_closed_jaxpr(parse_jaxpr(want)) + "\n"), QString::fromStdString(want));
+}
+
 inline std::string error_of(const std::function<void()>& f) {
   try {
     f();

@@ -163,13 +163,8 @@ class TestScan : public QObject {
   // back to a jaxpr that prints the same.
   void golden() {
     QFETCH(QString, name);
-    std::string want = test::read_file(golden_dir() + "/" + name + ".txt");
-    QVERIFY2(!want.empty(), "missing golden file");
-    Case c = golden_cases().at(name.toStdString());
-    std::string got = print_closed_jaxpr(make_jaxpr(c.fn, c.args)) + "\n";
-    QCOMPARE(QString::fromStdString(got), QString::fromStdString(want));
-    std::string reparsed = print_closed_jaxpr(parse_jaxpr(want)) + "\n";
-    QCOMPARE(QString::fromStdString(reparsed), QString::fromStdString(want));
+    const Case c = golden_cases().at(name.toStdString());
+    test::expect_golden_text(make_jaxpr(c.fn, c.args), golden_dir() + "/" + name + ".txt");
   }
 
   // Every golden file, including those only the Python tests trace, reads

@@ -174,8 +174,6 @@ class TestWhile : public QObject {
   void golden_data();
   void golden();
   void every_golden_has_a_case();
-  void parse_roundtrip_data();
-  void parse_roundtrip();
   void parsed_loop_evaluates();
   void errors();
   void shape_rule_errors();
@@ -223,19 +221,12 @@ void TestWhile::golden_data() {
   for (const auto& [name, c] : cases()) QTest::newRow(name.c_str()) << QString::fromStdString(name);
 }
 
+// make_jaxpr prints exactly JAX's text, and the parser reads JAX's text
+// back to a jaxpr that prints the same.
 void TestWhile::golden() {
   QFETCH(QString, name);
   const Case& c = cases().at(name.toStdString());
-  std::string want = test::read_file(golden_dir() + "/" + name + ".txt");
-  QVERIFY2(!want.empty(), qPrintable("missing golden " + name));
-  std::string got;
-  try {
-    got = print_closed_jaxpr(make_jaxpr(c.fn, c.args)) + "\n";
-  } catch (const std::exception& e) {
-    QFAIL(e.what());
-  }
-  if (got != want) qInfo().noquote() << QString::fromStdString("ours:\n" + got + "JAX's:\n" + want);
-  QCOMPARE(got, want);
+  test::expect_golden_text(make_jaxpr(c.fn, c.args), golden_dir() + "/" + name + ".txt");
 }
 
 void TestWhile::every_golden_has_a_case() {
@@ -243,21 +234,6 @@ void TestWhile::every_golden_has_a_case() {
     std::string name = f.chopped(4).toStdString();
     QVERIFY2(cases().count(name), ("golden without a case: " + name).c_str());
   }
-}
-
-void TestWhile::parse_roundtrip_data() { golden_data(); }
-
-void TestWhile::parse_roundtrip() {
-  QFETCH(QString, name);
-  std::string text = test::read_file(golden_dir() + "/" + name + ".txt");
-  QVERIFY(!text.empty());
-  std::string printed;
-  try {
-    printed = print_closed_jaxpr(parse_jaxpr(text, name.toStdString())) + "\n";
-  } catch (const std::exception& e) {
-    QFAIL(e.what());
-  }
-  QCOMPARE(printed, text);
 }
 
 void TestWhile::parsed_loop_evaluates() {
