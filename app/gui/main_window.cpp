@@ -65,6 +65,8 @@ constexpr Demo kDemos[] = {
     {"vmap over a batch", "vmap_batch.py", "f"},
     {"A small MLP's gradient", "mlp_grad.py", "f"},
     {"A NaN to catch", "nan.py", "f"},
+    {"An LSTM scanned over a sequence", "lstm.py", "f"},
+    {"An RL roll-out (REINFORCE)", "rl_rollout.py", "f"},
 };
 
 }  // namespace
