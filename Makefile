@@ -2,7 +2,7 @@
 BUILD_DIR ?= build
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
-# bench_python.py needs jax beside jaxray: the conformance suite's virtualenv
+# bench_python.py and bench_scan.py need jax beside jaxray: the conformance suite's virtualenv
 # has both once `make test` has run with a package registry in reach.
 BENCH_PYTHON ?= $(shell test -x $(BUILD_DIR)/conformance-venv/bin/python && echo $(BUILD_DIR)/conformance-venv/bin/python || echo python3)
 
@@ -45,6 +45,7 @@ bench: build
 	$(BUILD_DIR)/bin/bench_gui_step
 	$(BUILD_DIR)/bin/bench_gui_graph
 	PYTHONPATH=$(BUILD_DIR)/python $(BENCH_PYTHON) bench/bench_python.py
+	PYTHONPATH=$(BUILD_DIR)/python $(BENCH_PYTHON) bench/bench_scan.py
 
 clean:
 	rm -rf $(BUILD_DIR)
