@@ -118,7 +118,7 @@ def main():
         }, jit_loop=(name == "jaxray" or full))
 
     def ratio(r):
-        return f"{r:.1f}" if r >= 1 else f"{r:.2g}"
+        return f"{r:.1f}" if r >= 0.95 else f"{r:.2g}"
 
     def fmt(t):
         return f"{t * 1e3:9.2f} ms" if t >= 1e-3 else f"{t * 1e6:9.1f} us"
