@@ -11,14 +11,19 @@ import jaxray.compat
 GOLDEN = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "golden")
 
 
+def run_jax_script(path):
+    """The namespace of a JAX-style script (`import jax`) run on jaxray."""
+    jaxray.compat.install()
+    try:
+        return runpy.run_path(path, run_name="jax_script")
+    finally:
+        jaxray.compat.uninstall()
+
+
 def load(family):
     """The generator's case functions, constants and CASES, without its
     imports and its own paths: for a test module's globals()."""
-    jaxray.compat.install()
-    try:
-        scope = runpy.run_path(os.path.join(GOLDEN, family, "gen_%s.py" % family), run_name="golden_cases")
-    finally:
-        jaxray.compat.uninstall()
+    scope = run_jax_script(os.path.join(GOLDEN, family, "gen_%s.py" % family))
     return {k: v for k, v in scope.items()
             if not k.startswith("_") and k != "HERE" and not isinstance(v, types.ModuleType)}
 

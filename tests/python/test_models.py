@@ -2,9 +2,12 @@
 and a REINFORCE roll-out of a cart-pole, each a lax.scan, checked through
 grad (against central finite differences), vmap (against a Python loop) and
 jit."""
+import os
+
 import numpy as np
 import pytest
 
+import golden_cases
 import jaxray
 import jaxray.numpy as jnp
 from jaxray import lax
@@ -121,19 +124,11 @@ def test_lstm_jit_of_grad_equals_grad():
 
 # --- REINFORCE on a cart-pole (the standard equations, dt = 0.02) ----------
 
-GRAVITY, M_CART, M_POLE, HALF_LENGTH, FORCE, DT = 9.8, 1.0, 0.1, 0.5, 10.0, 0.02
+# The demo's cart-pole equations (resources/demos/rl_rollout.py), with this
+# test's own episode length and limits.
+cartpole_step = golden_cases.run_jax_script(
+    os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "resources", "demos", "rl_rollout.py"))["physics"]
 THETA_LIMIT, X_LIMIT, EPISODE = 12 * 2 * np.pi / 360, 2.4, 50
-
-
-def cartpole_step(state, action):
-    x, x_dot, theta, theta_dot = state[0], state[1], state[2], state[3]
-    force = jnp.where(action == 1, FORCE, -FORCE)
-    cos, sin = jnp.cos(theta), jnp.sin(theta)
-    total = M_CART + M_POLE
-    temp = (force + M_POLE * HALF_LENGTH * theta_dot ** 2 * sin) / total
-    theta_acc = (GRAVITY * sin - cos * temp) / (HALF_LENGTH * (4.0 / 3.0 - M_POLE * cos ** 2 / total))
-    x_acc = temp - M_POLE * HALF_LENGTH * theta_acc * cos / total
-    return jnp.stack([x + DT * x_dot, x_dot + DT * x_acc, theta + DT * theta_dot, theta_dot + DT * theta_acc])
 
 
 def upright(state):
