@@ -5,7 +5,6 @@
 #include <unistd.h>
 
 #include <cstdio>
-#include <sstream>
 
 #include "app/cli/jaxpr_source.h"
 #include "engine/core/error.h"
@@ -41,13 +40,6 @@ struct Line {
   std::string left, right;
 };
 
-std::vector<std::string> split_lines(const std::string& text, const std::string& indent) {
-  std::vector<std::string> out;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) out.push_back(indent + line);
-  return out;
-}
-
 class Renderer {
  public:
   Renderer(const Jaxpr& l, const Jaxpr& r) : lnames_(l), rnames_(r) {}
@@ -77,8 +69,8 @@ class Renderer {
       return;
     }
     std::vector<std::string> l, r;
-    if (row.left) l = split_lines(lnames_.equation(*d.left, *row.left), indent);
-    if (row.right) r = split_lines(rnames_.equation(*d.right, *row.right), indent);
+    if (row.left) l = eqn_lines(lnames_, *d.left, *row.left, indent);
+    if (row.right) r = eqn_lines(rnames_, *d.right, *row.right, indent);
     for (size_t k = 0; k < std::max(l.size(), r.size()); ++k)
       lines.push_back({row.kind, k < l.size() ? l[k] : "", k < r.size() ? r[k] : ""});
   }

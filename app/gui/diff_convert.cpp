@@ -9,7 +9,6 @@
 #include <cmath>
 #include <limits>
 #include <optional>
-#include <sstream>
 #include <unordered_map>
 
 #include "app/cli/json_values.h"
@@ -84,13 +83,6 @@ std::optional<TextSpan> locate(const std::string& field, const std::string& valu
 QString change_text(const FieldChange& c) {
   auto side = [](const std::string& s) { return s.empty() ? QStringLiteral("—") : qs(s); };
   return qs(c.field) + QStringLiteral(": ") + side(c.left) + QStringLiteral(" → ") + side(c.right);
-}
-
-std::vector<std::string> split_lines(const std::string& text, const std::string& indent) {
-  std::vector<std::string> out;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) out.push_back(indent + line);
-  return out;
 }
 
 class Renderer {
@@ -174,8 +166,8 @@ class Renderer {
       l = {indent + eqn_head(lnames_, *le)};
       r = {indent + eqn_head(rnames_, *re)};
     } else {
-      if (le) l = split_lines(lnames_.equation(*d.left, *row.left), indent);
-      if (re) r = split_lines(rnames_.equation(*d.right, *row.right), indent);
+      if (le) l = eqn_lines(lnames_, *d.left, *row.left, indent);
+      if (re) r = eqn_lines(rnames_, *d.right, *row.right, indent);
     }
     for (size_t k = 0; k < std::max(l.size(), r.size()); ++k) {
       views::DiffLine line;

@@ -12,6 +12,7 @@
 #include "app/cli/json_values.h"
 #include "app/cli/transform.h"
 #include "app/gui/graph_convert.h"
+#include "app/gui/modes.h"
 #include "app/gui/trace_io.h"
 #include "engine/core/error.h"
 #include "engine/jaxpr/parse.h"
@@ -22,15 +23,6 @@ namespace jxr::gui {
 namespace {
 
 constexpr qsizetype kPreviewChars = 120;
-
-StepMode to_engine(views::Mode m) {
-  switch (m) {
-    case views::Mode::Eval: return StepMode::Eval;
-    case views::Mode::Jvp: return StepMode::Jvp;
-    case views::Mode::Vjp: return StepMode::Vjp;
-  }
-  return StepMode::Eval;
-}
 
 QString preview(const Array& a) {
   if (!a.defined()) return {};

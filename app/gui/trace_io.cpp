@@ -11,6 +11,7 @@
 
 #include "app/cli/json_values.h"
 #include "app/cli/transform.h"
+#include "app/gui/modes.h"
 #include "engine/core/error.h"
 #include "engine/jaxpr/print.h"
 #include "trace_store/recorder.h"
@@ -22,15 +23,6 @@ namespace jxr::gui {
 namespace {
 
 namespace fs = std::filesystem;
-
-StepMode to_engine(views::Mode m) {
-  switch (m) {
-    case views::Mode::Eval: return StepMode::Eval;
-    case views::Mode::Jvp: return StepMode::Jvp;
-    case views::Mode::Vjp: return StepMode::Vjp;
-  }
-  return StepMode::Eval;
-}
 
 bool any_floating(const std::vector<ShapedArray>& avals) {
   return std::any_of(avals.begin(), avals.end(), [](const ShapedArray& a) { return is_floating(a.dtype); });

@@ -2,6 +2,7 @@
 #include "engine/debug/eqn_text.h"
 
 #include <algorithm>
+#include <sstream>
 
 #include "engine/jaxpr/print.h"
 
@@ -57,6 +58,13 @@ std::string jaxpr_footer(JaxprNames& names, const Jaxpr& j) {
   std::string s;
   for (const Atom& a : j.outvars) s += (s.empty() ? "" : ", ") + names.atom(a);
   return "in (" + s + (j.outvars.size() == 1 ? ",) }" : ") }");
+}
+
+std::vector<std::string> eqn_lines(JaxprNames& names, const Jaxpr& j, size_t i, const std::string& indent) {
+  std::vector<std::string> out;
+  std::istringstream in(names.equation(j, i));
+  for (std::string line; std::getline(in, line);) out.push_back(indent + line);
+  return out;
 }
 
 std::string eqn_head(JaxprNames& names, const Eqn& e) {

@@ -27,5 +27,7 @@ std::string jaxpr_header(JaxprNames& names, const Jaxpr& j);
 std::string jaxpr_footer(JaxprNames& names, const Jaxpr& j);
 // `b:f32[] c:f32[] = jit[name=f] a`: an equation less its sub-jaxprs.
 std::string eqn_head(JaxprNames& names, const Eqn& e);
+// Equation `i` of `j` as its full print gives it, line by line, each after `indent`.
+std::vector<std::string> eqn_lines(JaxprNames& names, const Jaxpr& j, size_t i, const std::string& indent);
 
 }  // namespace jxr
